@@ -1,0 +1,47 @@
+import { threadId, workerData as rawWorkerData, isMainThread } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { Device } from './device.js';
+import type { WorkerData } from '../scheduler/pool.js';
+
+// Sessions live in the inference threads, one per model file per thread, created on first use and kept.
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+let device: Device | undefined;
+
+function myDevice(data: WorkerData | undefined): Device {
+  if (device) return device;
+  if (isMainThread || !data?.devices?.length) {
+    device = { kind: 'cpu' };
+  } else {
+    const index = Atomics.add(new Int32Array(data.counter), 0, 1);
+    device = data.devices[index % data.devices.length]!;
+  }
+  return device;
+}
+
+export function sessionOptions(target: Device, intraOpThreads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: target.kind === 'cuda' ? [{ name: 'cuda', deviceId: target.deviceId }] : ['cpu'],
+    intraOpNumThreads: intraOpThreads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+  };
+}
+
+export function getSession(modelPath: string): Promise<ort.InferenceSession> {
+  let session = sessions.get(modelPath);
+  if (!session) {
+    const data = rawWorkerData as WorkerData | undefined;
+    session = ort.InferenceSession.create(modelPath, sessionOptions(myDevice(data), data?.intraOpThreads ?? 1));
+    sessions.set(modelPath, session);
+    session.catch(() => sessions.delete(modelPath));
+  }
+  return session;
+}
+
+export function describeThread(): { threadId: number; device: Device } {
+  return { threadId, device: myDevice(rawWorkerData as WorkerData | undefined) };
+}
+
+export { ort };

@@ -1,0 +1,14 @@
+// What the CLI tells a person: plain lines on stdout, problems on stderr. Kept in one place so tests and
+// docs can rely on the wording.
+
+export const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+export const warn = (line: string): void => {
+  process.stderr.write(`warning: ${line}\n`);
+};
+
+export const fail = (line: string): void => {
+  process.stderr.write(`error: ${line}\n`);
+};

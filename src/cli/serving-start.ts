@@ -1,0 +1,92 @@
+import { availableParallelism } from 'node:os';
+import { DeviceError, describeDevice, probeDevices, selectDevices, type Device } from '../backends/device.js';
+import { loadServingConfig, type StartFlags } from '../config/load.js';
+import type { ServingConfig } from '../config/schema.js';
+import { UsageError } from '../errors/catalogue.js';
+import { resolveModule } from '../modules/resolve.js';
+import { runPrimary } from '../process/cluster.js';
+import { createLogger } from '../process/log.js';
+import { isServingProcess, readPidFile, removePidFile, writePidFile } from '../process/pidfile.js';
+import { portInUse } from '../process/port.js';
+import { onShutdownSignal } from '../process/signals.js';
+import { startService, type ServiceModule } from '../server/service.js';
+import { ensureInstalled } from './install-modules.js';
+import { say, warn } from './output.js';
+
+export function devicesFor(config: ServingConfig): Device[] {
+  try {
+    return selectDevices(config.useGpu, config.gpus, config.threads, probeDevices());
+  } catch (error) {
+    if (error instanceof DeviceError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export function displayUrl(config: ServingConfig): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}
+
+export async function servingStart(flags: StartFlags): Promise<void> {
+  const { config, notices } = loadServingConfig(flags);
+  notices.forEach((n) => say(`note: ${n}`));
+  const resolved = config.modules.map(resolveModule);
+  resolved.forEach((m) => m.warnings.forEach(warn));
+  const names = new Set<string>();
+  for (const m of resolved) {
+    const name = m.definition.manifest.name;
+    if (names.has(name)) throw new UsageError(`--modules: ${name} is named twice`);
+    names.add(name);
+  }
+  const devices = devicesFor(config);
+
+  const existing = await readPidFile(config.port);
+  if (existing && isServingProcess(existing.pid)) {
+    throw new UsageError(`Hub Serving already runs on port ${config.port} (pid ${existing.pid}); stop it with \`hub serving stop -p ${config.port}\` or choose another port`);
+  }
+  if (await portInUse(config.port, config.host)) {
+    throw new UsageError(`Port ${config.port} is occupied, please change it (-p <port>)`);
+  }
+
+  const modules: ServiceModule[] = [];
+  for (const module of resolved) {
+    const installed = await ensureInstalled(module);
+    const { manifest } = module.definition;
+    say(`loaded ${manifest.name} ${manifest.version}: weights from ${installed.source} (prepared in ${installed.directory})`);
+    modules.push({ resolved: module, installed });
+  }
+
+  const cores = availableParallelism();
+  const layout = `${config.processes} process${config.processes > 1 ? 'es' : ''} x ${config.threads} inference thread${config.threads > 1 ? 's' : ''} ` +
+    `(${devices.map(describeDevice).join(', ')}) on ${cores} cores, timeout ${config.timeoutSeconds} s, body limit ${config.bodyLimit} bytes`;
+
+  const record = {
+    pid: process.pid,
+    port: config.port,
+    host: config.host,
+    module: resolved.map((m) => m.definition.manifest.name),
+    start_time: new Date().toISOString(),
+    processes: config.processes,
+  };
+
+  if (config.processes > 1) {
+    await runPrimary(config, modules.map((m) => m.installed), async () => {
+      await writePidFile(record);
+      say(layout);
+      say(`Hub Serving is ready: ${displayUrl(config)} (POST /predict/<module>; listening on ${config.host}:${config.port})`);
+    }, () => removePidFile(config.port, process.pid));
+    return;
+  }
+
+  const logger = createLogger();
+  const service = await startService(config, modules, devices, logger);
+  await writePidFile(record);
+  say(layout);
+  say(`Hub Serving is ready: ${displayUrl(config)} (POST /predict/<module>; listening on ${config.host}:${config.port})`);
+  onShutdownSignal(async (signal) => {
+    say(`${signal}: stopping: finishing requests in flight`);
+    await service.close();
+    await removePidFile(config.port, process.pid);
+    say('Hub Serving stopped');
+  });
+}

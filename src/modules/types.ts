@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { InferencePool } from '../scheduler/pool.js';
+
+// What a module is to the rest of the system. The server, CLI and scheduler know modules only through this.
+
+export interface ModuleManifest {
+  name: string;
+  /** The PaddleHub version whose request and result format this module speaks. */
+  version: string;
+  /** Other PaddleHub versions with the same request and result format (served by this one with a warning). */
+  compatibleVersions: string[];
+  task: string;
+  summary: string;
+  /** Where the weights come from, in words, for `hub list` and `hub show`. */
+  weights: string;
+  /** The request body, in words, with an example. */
+  input: string;
+  /** One result, in words, with an example. */
+  output: string;
+  /** A request body that works, for docs and checks. */
+  example: Record<string, unknown>;
+}
+
+export interface InstallProgress {
+  (step: string, done: number, total: number): void;
+}
+
+export interface InstallResult {
+  /** Where the weights came from (a package, a path). */
+  source: string;
+  /** Folder holding the prepared files. */
+  directory: string;
+  checksum: string;
+  /** False when a cached copy was found and nothing was done. */
+  fresh: boolean;
+}
+
+export interface ModuleContext {
+  initArgs: Record<string, unknown>;
+  pool: InferencePool;
+  log: Logger;
+}
+
+export interface CallContext {
+  signal: AbortSignal;
+}
+
+export interface LoadedModule {
+  manifest: ModuleManifest;
+  /** Where the weights were loaded from. */
+  weightsFrom: string;
+  predict(args: Record<string, unknown>, call: CallContext): Promise<unknown[]>;
+  close?(): Promise<void>;
+}
+
+export interface ModuleDefinition {
+  manifest: ModuleManifest;
+  /** Validates a request body merged over the config's predict_args (strict: unknown keys are refused). */
+  predictSchema: z.ZodType<Record<string, unknown>>;
+  /** Validates init_args from the config file. */
+  initSchema: z.ZodType<Record<string, unknown>>;
+  /** Arguments of predict with defaults and types, for `hub show`. */
+  describeArgs(): { name: string; type: string; default: unknown; help: string }[];
+  /** Whether prepared weights are in the cache (no network, no conversion). */
+  installed(initArgs: Record<string, unknown>): Promise<InstallResult | undefined>;
+  install(initArgs: Record<string, unknown>, progress?: InstallProgress): Promise<InstallResult>;
+  load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule>;
+}

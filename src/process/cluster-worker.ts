@@ -1,0 +1,24 @@
+import { devicesFor } from '../cli/serving-start.js';
+import { resolveModule } from '../modules/resolve.js';
+import { startService } from '../server/service.js';
+import { PAYLOAD_ENV, type WorkerMessage, type WorkerPayload } from './cluster.js';
+import { createLogger } from './log.js';
+import { onShutdownSignal } from './signals.js';
+
+// One serving process under the cluster primary: the same service as single-process mode.
+
+const send = (message: WorkerMessage) => process.send?.(message);
+
+async function main(): Promise<void> {
+  const { config, installed } = JSON.parse(process.env[PAYLOAD_ENV] ?? '{}') as WorkerPayload;
+  const modules = config.modules.map((request, i) => ({ resolved: resolveModule(request), installed: installed[i]! }));
+  const service = await startService(config, modules, devicesFor(config), createLogger());
+  onShutdownSignal(() => service.close());
+  send({ type: 'ready' });
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'failed', message: (error as Error)?.message ?? String(error) });
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 100).unref();
+});

@@ -1,0 +1,19 @@
+import { createServer } from 'node:net';
+
+/** Whether something already listens on host:port (checked by trying to listen there ourselves). */
+export function portInUse(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE' || error.code === 'EACCES'));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
+  });
+}
+
+export async function waitForPortFree(port: number, host: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!(await portInUse(port, host))) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}

@@ -1,0 +1,91 @@
+import { Piscina } from 'piscina';
+import type { TransferListItem } from 'node:worker_threads';
+import { HubError, hubError } from '../errors/catalogue.js';
+import type { Device } from '../backends/device.js';
+
+// The inference threads of one process. Every thread can run any module's task file and keeps its own
+// ONNX Runtime sessions, so a long request occupies one thread while the others keep answering.
+
+export interface PoolOptions {
+  devices: Device[];
+  /** Tasks waiting for a thread before new ones are refused with 503. */
+  maxQueue: number;
+  /** ONNX Runtime intra-op threads per session. */
+  intraOpThreads: number;
+}
+
+export interface WorkerData {
+  devices: Device[];
+  intraOpThreads: number;
+  /** Shared counter that gives each thread its index, hence its device. */
+  counter: SharedArrayBuffer;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  transferList?: TransferListItem[];
+}
+
+export class InferencePool {
+  readonly threads: number;
+  readonly devices: Device[];
+  private readonly piscina: Piscina;
+
+  constructor(options: PoolOptions) {
+    this.threads = options.devices.length;
+    this.devices = options.devices;
+    const workerData: WorkerData = {
+      devices: options.devices,
+      intraOpThreads: options.intraOpThreads,
+      counter: new SharedArrayBuffer(4),
+    };
+    this.piscina = new Piscina({
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      maxQueue: options.maxQueue,
+      idleTimeout: Infinity,
+      workerData,
+    });
+  }
+
+  get queueSize(): number {
+    return this.piscina.queueSize;
+  }
+
+  get utilization(): number {
+    return this.piscina.utilization;
+  }
+
+  async run<R>(file: string, task: unknown, options: RunOptions = {}): Promise<R> {
+    try {
+      return (await this.piscina.run(task, {
+        filename: file,
+        signal: options.signal ?? null,
+        transferList: options.transferList as never,
+      })) as R;
+    } catch (error) {
+      throw translatePoolError(error, options.signal);
+    }
+  }
+
+  /** Runs one task on every thread at once, e.g. to load models before the first request. */
+  async broadcast<R>(file: string, task: unknown): Promise<R[]> {
+    return Promise.all(Array.from({ length: this.threads }, () => this.run<R>(file, task)));
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+function translatePoolError(error: unknown, signal?: AbortSignal): unknown {
+  if (error instanceof HubError) return error;
+  const message = (error as Error)?.message ?? String(error);
+  if (signal?.aborted) {
+    const reason = signal.reason;
+    return reason instanceof HubError ? reason : hubError('UNAVAILABLE', 'the request was cancelled');
+  }
+  if (/queue is at limit/i.test(message)) return hubError('UNAVAILABLE', 'every inference thread is busy and the queue is full; retry shortly');
+  if (/terminat/i.test(message)) return hubError('UNAVAILABLE', 'an inference thread stopped; retry');
+  return error;
+}

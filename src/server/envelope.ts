@@ -1,0 +1,48 @@
+import { HubError, hubError } from '../errors/catalogue.js';
+
+// PaddleHub's reply shape: {"msg", "results", "status"}; status "000" means success.
+
+export interface Envelope {
+  msg: string;
+  results: unknown;
+  status: string;
+}
+
+export function success(results: unknown): Envelope {
+  return { msg: '', results, status: '000' };
+}
+
+export function failure(error: HubError): Envelope {
+  return { msg: error.message, results: '', status: error.status };
+}
+
+interface FrameworkError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+/**
+ * Any error to a HubError. Errors from the HTTP layer (body limit, media type, JSON syntax) get their own
+ * catalogue entry; anything unexpected becomes a generic failure whose details stay in the log.
+ */
+export function toHubError(error: unknown, context: { bodyLimit: number; contentType: string }): HubError {
+  if (error instanceof HubError) return error;
+  const e = (error ?? {}) as FrameworkError;
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return hubError('BODY_TOO_LARGE', context.bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return hubError('UNSUPPORTED_MEDIA_TYPE', context.contentType);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return hubError('INVALID_ARGUMENT', 'the Content-Length header does not match the body');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return hubError('BODY_NOT_JSON', 'the body is empty');
+    default:
+      break;
+  }
+  if (e.statusCode === 400 && e.message) return hubError('BODY_NOT_JSON', e.message);
+  if (e.statusCode === 413) return hubError('BODY_TOO_LARGE', context.bodyLimit);
+  if (e.statusCode === 415) return hubError('UNSUPPORTED_MEDIA_TYPE', context.contentType);
+  return hubError('PREDICT_FAILED', 'internal error (the server log has the details)');
+}

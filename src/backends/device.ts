@@ -26,8 +26,8 @@ export function probeDevices(binaryDir = onnxruntimeBinaryDir()): DeviceProbe {
 }
 
 export const CUDA_INSTALL_HINT =
-  'install the CUDA 12 files of onnxruntime-node: `npm install onnxruntime-node --onnxruntime-node-install=cuda12` ' +
-  '(or ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node) on a machine that can reach GitHub, with CUDA 12 and cuDNN 9 installed';
+  'install the CUDA 12 files of onnxruntime-node with `npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` ' +
+  'on a machine that can reach GitHub, with CUDA 12 and cuDNN 9 installed';
 
 /** One device per inference thread: CPU, or the listed GPUs in turn. */
 export function selectDevices(useGpu: boolean, gpus: number[], threads: number, probe: DeviceProbe): Device[] {

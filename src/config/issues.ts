@@ -32,6 +32,11 @@ export function formatIssue(
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     return `${parts.length ? `${where}: ` : ''}unknown key ${keys}; accepted keys: ${accepted.join(', ')}`;
   }
+  if (issue.code === 'invalid_key') {
+    // The path ends with the offending key: name the object it sits in and show the key as the value.
+    const key = parts.pop();
+    return `${parts.join('.') || '(top level)'}: key ${show(key)} is not allowed: ${issue.issues[0]?.message ?? issue.message}`;
+  }
   return `${where}: ${show(valueAt(input, issue.path))} is not allowed: ${issue.message}`;
 }
 

@@ -32,7 +32,7 @@ export const servingFileSchema = z.strictObject({
   modules_info: z.record(
     z.string().regex(MODULE_NAME, { error: 'module names are lower-case letters, digits and _' }),
     moduleInfoSchema,
-    { error: 'expected an object: {"<module>": {"init_args": {...}, "predict_args": {...}}}' },
+    { error: (issue) => (issue.code === 'invalid_key' ? undefined : 'expected an object: {"<module>": {"init_args": {...}, "predict_args": {...}}}') },
   ),
   port: integer(1, 65535).default(DEFAULT_PORT),
   host: z.string({ error: 'expected a host name or IP address' }).min(1).default('0.0.0.0'),

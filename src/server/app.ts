@@ -53,6 +53,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerJsonParser(app, options.bodyLimit);
 
+  // While draining, replies ask the client to close its keep-alive connection, so the server can exit as soon
+  // as the requests in flight are answered instead of waiting for idle connections to time out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (options.state.draining) void reply.header('connection', 'close');
+  });
+
   app.setErrorHandler((error, request, reply) => {
     const hub = toHubError(error, { bodyLimit: options.bodyLimit, contentType: request.headers['content-type'] ?? '' });
     if (hub.http >= 500 && hub.errorName !== 'TIMEOUT' && hub.errorName !== 'UNAVAILABLE') request.log.error({ err: error, url: request.url }, 'request failed');

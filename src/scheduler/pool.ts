@@ -2,6 +2,9 @@ import { Piscina } from 'piscina';
 import type { TransferListItem } from 'node:worker_threads';
 import { HubError, hubError } from '../errors/catalogue.js';
 import type { Device } from '../backends/device.js';
+import { TASK_CANCELLED, TASK_QUEUED, type TaskEnvelope } from './task.worker.js';
+
+const TASK_ENTRY = new URL('./task.worker.js', import.meta.url).href;
 
 // The inference threads of one process. Every thread can run any module's task file and keeps its own
 // ONNX Runtime sessions, so a long request occupies one thread while the others keep answering.
@@ -40,6 +43,7 @@ export class InferencePool {
       counter: new SharedArrayBuffer(4),
     };
     this.piscina = new Piscina({
+      filename: TASK_ENTRY,
       minThreads: this.threads,
       maxThreads: this.threads,
       maxQueue: options.maxQueue,
@@ -56,15 +60,31 @@ export class InferencePool {
     return this.piscina.utilization;
   }
 
-  async run<R>(file: string, task: unknown, options: RunOptions = {}): Promise<R> {
+  /**
+   * Runs a module's task file in a thread. When the signal fires, a task still queued is dropped and one
+   * already running is left to finish in its thread; either way the caller is answered at once.
+   */
+  async run<R>(file: string, payload: unknown, options: RunOptions = {}): Promise<R> {
+    const { signal } = options;
+    if (signal?.aborted) throw translatePoolError(signal.reason, signal);
+    const envelope: TaskEnvelope = { file, payload, state: new SharedArrayBuffer(4) };
+    const work = this.piscina.run(envelope, { transferList: options.transferList as never });
+    if (!signal) return work.then((r) => r as R, (error: unknown) => Promise.reject(translatePoolError(error)));
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        Atomics.compareExchange(new Int32Array(envelope.state), 0, TASK_QUEUED, TASK_CANCELLED);
+        reject(translatePoolError(signal.reason, signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    work.catch(() => {});
     try {
-      return (await this.piscina.run(task, {
-        filename: file,
-        signal: options.signal ?? null,
-        transferList: options.transferList as never,
-      })) as R;
+      return (await Promise.race([work, aborted])) as R;
     } catch (error) {
-      throw translatePoolError(error, options.signal);
+      throw translatePoolError(error, signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
     }
   }
 
@@ -73,8 +93,9 @@ export class InferencePool {
     return Promise.all(Array.from({ length: this.threads }, () => this.run<R>(file, task)));
   }
 
+  /** Waits for the tasks still running (terminating a thread inside onnxruntime is not safe), then ends the threads. */
   async close(): Promise<void> {
-    await this.piscina.destroy();
+    await this.piscina.close();
   }
 }
 
@@ -82,7 +103,7 @@ function translatePoolError(error: unknown, signal?: AbortSignal): unknown {
   if (error instanceof HubError) return error;
   const message = (error as Error)?.message ?? String(error);
   if (signal?.aborted) {
-    const reason = signal.reason;
+    const reason: unknown = signal.reason;
     return reason instanceof HubError ? reason : hubError('UNAVAILABLE', 'the request was cancelled');
   }
   if (/queue is at limit/i.test(message)) return hubError('UNAVAILABLE', 'every inference thread is busy and the queue is full; retry shortly');

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hubError } from '../../src/errors/catalogue.js';
+import { InferencePool } from '../../src/scheduler/pool.js';
+
+const TASK = new URL('./counting.task.js', import.meta.url).href;
+
+test('tasks run on every thread at once', async () => {
+  const pool = new InferencePool({ devices: [{ kind: 'cpu' }, { kind: 'cpu' }], maxQueue: 8, intraOpThreads: 1 });
+  try {
+    const counter = new SharedArrayBuffer(4);
+    const started = Date.now();
+    await Promise.all([pool.run(TASK, { busyMs: 300, counter }), pool.run(TASK, { busyMs: 300, counter })]);
+    assert.equal(new Int32Array(counter)[0], 2);
+    assert.ok(Date.now() - started < 580, 'two threads ran side by side');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a cancelled queued task never runs; a running one finishes; callers are answered at once', async () => {
+  const pool = new InferencePool({ devices: [{ kind: 'cpu' }], maxQueue: 8, intraOpThreads: 1 });
+  try {
+    const counter = new SharedArrayBuffer(4);
+    const running = pool.run<number>(TASK, { busyMs: 400, counter });
+    const controller = new AbortController();
+    const queued = pool.run<number>(TASK, { busyMs: 0, counter }, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    const reason = hubError('TIMEOUT', 0.05);
+    controller.abort(reason);
+    const started = Date.now();
+    await assert.rejects(queued, (e: unknown) => e === reason);
+    assert.ok(Date.now() - started < 200, 'rejected at once, not when the thread frees up');
+    assert.equal(await running, 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(new Int32Array(counter)[0], 1, 'the cancelled task did not run');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a full queue is refused with 503', async () => {
+  const pool = new InferencePool({ devices: [{ kind: 'cpu' }], maxQueue: 1, intraOpThreads: 1 });
+  try {
+    const counter = new SharedArrayBuffer(4);
+    const tasks = [0, 1, 2].map(() => pool.run(TASK, { busyMs: 100, counter }));
+    const results = await Promise.allSettled(tasks);
+    const refused = results.filter((r) => r.status === 'rejected');
+    assert.ok(refused.length >= 1);
+    const error = (refused[0] as PromiseRejectedResult).reason as { http: number; status: string };
+    assert.equal(error.http, 503);
+    assert.equal(error.status, '118');
+  } finally {
+    await pool.close();
+  }
+});

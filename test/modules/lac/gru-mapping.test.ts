@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, ElemType, tensorValueInfo } from '../../../src/modules/lac/onnx-graph.js';
+import { GraphBuilder, ElemType, tensorValueInfo } from '../../../src/backends/onnx-graph.js';
 import { appendGru, paddleGruToOnnx, stackDirections, type GruSpec } from '../../../src/modules/lac/lac-graph.js';
 import { paddleGru, seededRandom } from './paddle-reference.js';
 

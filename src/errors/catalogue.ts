@@ -22,7 +22,7 @@ export const Errors = {
   // Codes of our own, in the same style.
   INVALID_ARGUMENT: spec('113', 400, (detail: string) => detail),
   UNSUPPORTED_MEDIA_TYPE: spec('114', 415, (type: string) =>
-    `Content-Type ${type || '(none)'} is not supported: send application/json.`),
+    `Content-Type ${type || '(none)'} is not supported: send application/json, or multipart/form-data for files.`),
   BODY_TOO_LARGE: spec('115', 413, (limit: number) => `The request body is larger than the limit of ${limit} bytes.`),
   METHOD_NOT_ALLOWED: spec('116', 405, (method: string, path: string) =>
     `${method} is not allowed on ${path}: use POST.`),

@@ -5,6 +5,7 @@ import type { LoadedModule, ModuleDefinition } from '../modules/types.js';
 import { failure, toHubError } from './envelope.js';
 import type { Metrics } from './metrics.js';
 import { registerJsonParser } from './json-body.js';
+import { registerMultipart } from './multipart-body.js';
 import { predictRoutes } from './routes/predict.js';
 import { healthRoutes } from './routes/health.js';
 
@@ -52,6 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   registerJsonParser(app, options.bodyLimit);
+  await registerMultipart(app, options.bodyLimit);
 
   // While draining, replies ask the client to close its keep-alive connection, so the server can exit as soon
   // as the requests in flight are answered instead of waiting for idle connections to time out.

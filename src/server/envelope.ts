@@ -41,7 +41,11 @@ export function toHubError(error: unknown, context: { bodyLimit: number; content
     default:
       break;
   }
-  if (e.statusCode === 400 && e.message) return hubError('BODY_NOT_JSON', e.message);
+  if (e.statusCode === 400 && e.message) {
+    return context.contentType.startsWith('multipart/')
+      ? hubError('INVALID_ARGUMENT', `the multipart body is malformed: ${e.message}`)
+      : hubError('BODY_NOT_JSON', e.message);
+  }
   if (e.statusCode === 413) return hubError('BODY_TOO_LARGE', context.bodyLimit);
   if (e.statusCode === 415) return hubError('UNSUPPORTED_MEDIA_TYPE', context.contentType);
   return hubError('PREDICT_FAILED', 'internal error (the server log has the details)');

@@ -91,6 +91,18 @@ describe('bad input', () => {
     }
   });
 
+  test('multipart uploads count against the body limit as a whole, and malformed ones are refused', async () => {
+    const form = new FormData();
+    for (let i = 0; i < 3; i++) form.append('images', new Blob([new Uint8Array(500 * 1024)]), `part${i}.bin`);
+    form.append('text', 'x');
+    const response = await fetch(`${url}/predict/lac`, { method: 'POST', body: form });
+    assert.equal(response.status, 413);
+    assert.equal(envelope(await response.text()).status, '115');
+    const broken = await raw(url, 'POST', '/predict/lac', '--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\nabc', { 'content-type': 'multipart/form-data; boundary=xyz' });
+    assert.equal(broken.status, 400);
+    assert.equal(envelope(broken.text).status, '113');
+  });
+
   test('unknown modules, path tricks, wrong methods and unknown routes', async () => {
     const unknown = await post(`${url}/predict/senta_nope`, { text: ['a'] });
     expectError(unknown, 404, '111', /Module senta_nope is not available\. Available: lac\./);

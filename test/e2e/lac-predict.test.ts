@@ -79,4 +79,13 @@ describe('lac over HTTP', () => {
     assert.equal(reply.body.status, '000');
     assert.equal((reply.body.results as LacResult[])[0]!.word.join(''), long);
   });
+
+  test('a multipart form reaches the module as the same arguments', async () => {
+    const form = new FormData();
+    form.append('text', JSON.stringify(['今天是个好日子']));
+    form.append('return_tag', 'false');
+    const response = await fetch(`${server!.url}/predict/lac`, { method: 'POST', body: form });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { msg: '', status: '000', results: [{ word: ['今天', '是', '个', '好日子'] }] });
+  });
 });

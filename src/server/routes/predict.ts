@@ -3,6 +3,7 @@ import { HubError, hubError } from '../../errors/catalogue.js';
 import { parseOrThrow } from '../../config/issues.js';
 import type { AppOptions } from '../app.js';
 import { success } from '../envelope.js';
+import { multipartArguments } from '../multipart-body.js';
 
 // PaddleHub's route: POST /predict/<module>, every top-level key of the JSON body an argument of predict.
 
@@ -20,7 +21,7 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
     let status = '000';
     try {
       if (state.draining) throw hubError('UNAVAILABLE', 'the server is shutting down');
-      const body = request.body;
+      const body = request.isMultipart() ? multipartArguments(request.body as Record<string, unknown>) : request.body;
       if (body === undefined || body === null) throw hubError('BODY_NOT_JSON', 'the body is empty: send a JSON object of predict arguments');
       if (typeof body !== 'object' || Array.isArray(body)) {
         throw hubError('INVALID_ARGUMENT', 'the body must be a JSON object whose keys are predict arguments, e.g. ' + JSON.stringify(served.definition.manifest.example));

@@ -8,7 +8,7 @@ export async function listModules(): Promise<void> {
   const rows = await Promise.all(moduleDefinitions.map(async (d) => {
     let state: string;
     try {
-      state = (await d.installed({})) ? 'installed' : 'not installed';
+      state = (await d.installed({})) ? 'installed' : d.missingWeights ? 'not installed (weights must be supplied: hub show ' + d.manifest.name + ')' : 'not installed';
     } catch (error) {
       state = `not installed (${(error as Error).message})`;
     }
@@ -34,12 +34,14 @@ export async function showModule(name: string): Promise<void> {
   say(`  also answers for versions: ${m.compatibleVersions.join(', ')}`);
   say(`  weights: ${m.weights}`);
   const installed = await d.installed({}).catch(() => undefined);
-  say(`  installed: ${installed ? `yes, from ${installed.source} (${installed.directory})` : 'no (`hub install ' + m.name + '`, or the first start installs it)'}`);
+  const missing = d.missingWeights?.() ?? `no: \`hub install ${m.name}\`, or the first start installs it`;
+  say(`  installed: ${installed ? `yes, from ${installed.source} (${installed.directory})` : missing}`);
   say(`  request: POST /predict/${m.name} ${m.input}`);
   say(`  result: ${m.output}`);
   say('  arguments:');
   for (const arg of d.describeArgs()) {
-    say(`    ${arg.name}  ${arg.type}  default ${arg.default === undefined ? '(required)' : JSON.stringify(arg.default)}  ${arg.help}`);
+    const value = arg.required ? '(required)' : arg.default === undefined ? 'default none' : `default ${JSON.stringify(arg.default)}`;
+    say(`    ${arg.name}  ${arg.type}  ${value}  ${arg.help}`);
   }
   say(`  example: curl -H 'Content-Type: application/json' -d '${JSON.stringify(m.example)}' http://127.0.0.1:8866/predict/${m.name}`);
 }

@@ -66,15 +66,17 @@ function readConfigFile(path: string): Record<string, unknown> {
 }
 
 // Paths in init_args of a config file are relative to the file, so the file works from any directory.
+// Path arguments are named so: user_dict, directory, model_path, label_file, output_dir.
+const PATH_KEY = /^(user_dict|directory)$|_(path|file|dir)$/;
+
 function resolvePaths(file: Record<string, unknown>, base: string): void {
   const modules = file.modules_info;
   if (!modules || typeof modules !== 'object') return;
   for (const info of Object.values(modules as Record<string, { init_args?: Record<string, unknown> }>)) {
     const init = info?.init_args;
     if (!init || typeof init !== 'object') continue;
-    for (const key of ['user_dict', 'directory', 'model_path'] as const) {
-      const value = init[key];
-      if (typeof value === 'string' && value && !isAbsolute(value)) init[key] = resolve(base, value);
+    for (const [key, value] of Object.entries(init)) {
+      if (PATH_KEY.test(key) && typeof value === 'string' && value && !isAbsolute(value)) init[key] = resolve(base, value);
     }
   }
 }

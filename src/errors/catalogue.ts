@@ -20,6 +20,7 @@ export const Errors = {
     `Module ${name} is not available. Available: ${available.join(', ') || '(none)'}.`),
   BODY_NOT_JSON: spec('112', 400, (detail: string) => `The request body is not valid JSON: ${detail}`),
   // Codes of our own, in the same style.
+  IMAGE_TOO_LARGE: spec('115', 413, (item: string, detail: string) => `${item}: the image is too large: ${detail}`),
   INVALID_ARGUMENT: spec('113', 400, (detail: string) => detail),
   UNSUPPORTED_MEDIA_TYPE: spec('114', 415, (type: string) =>
     `Content-Type ${type || '(none)'} is not supported: send application/json, or multipart/form-data for files.`),

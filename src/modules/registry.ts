@@ -1,12 +1,19 @@
 import type { ModuleDefinition } from './types.js';
 import { lac } from './lac/index.js';
+import { sentaBilstm } from './senta_bilstm/index.js';
+import { chineseOcrDbCrnnMobile } from './chinese_ocr_db_crnn_mobile/index.js';
+import { vgg16Imagenet } from './vgg16_imagenet/index.js';
+import { yolov3Darknet53Coco2017 } from './yolov3_darknet53_coco2017/index.js';
 
 // Every module Hub Serving can serve. Adding a module is adding its folder and one line here.
-export const moduleDefinitions: readonly ModuleDefinition[] = [lac];
+export const moduleDefinitions: readonly ModuleDefinition[] = [lac, chineseOcrDbCrnnMobile, sentaBilstm, vgg16Imagenet, yolov3Darknet53Coco2017];
 
 /** `-m <task>` starts that task's default module. */
 export const taskDefaults: Readonly<Record<string, string>> = {
   lexical_analysis: 'lac',
+  sentiment_classification: 'senta_bilstm',
+  ocr: 'chinese_ocr_db_crnn_mobile',
+  image_classification: 'vgg16_imagenet',
 };
 
 export function findModule(nameOrTask: string): ModuleDefinition | undefined {

@@ -6,6 +6,8 @@ import type { ModuleDefinition } from './types.js';
 
 export interface ResolvedModule {
   definition: ModuleDefinition;
+  /** The name the user asked for: the module's own, or a task such as `ocr`; both are routes. */
+  requestedAs: string;
   initArgs: Record<string, unknown>;
   predictArgs: Record<string, unknown>;
   warnings: string[];
@@ -31,5 +33,5 @@ export function resolveModule(request: ModuleRequest): ResolvedModule {
   const initArgs = parseOrThrow(definition.initSchema, request.initArgs, (line) => new UsageError(line), `modules_info.${manifest.name}.init_args`);
   // predict_args are defaults for requests: checked now against a request that works, so a typo stops the start.
   parseOrThrow(definition.predictSchema, { ...manifest.example, ...request.predictArgs }, (line) => new UsageError(line), `modules_info.${manifest.name}.predict_args`);
-  return { definition, initArgs, predictArgs: request.predictArgs, warnings };
+  return { definition, requestedAs: request.name, initArgs, predictArgs: request.predictArgs, warnings };
 }

@@ -61,9 +61,11 @@ export interface ModuleDefinition {
   /** Validates init_args from the config file. */
   initSchema: z.ZodType<Record<string, unknown>>;
   /** Arguments of predict with defaults and types, for `hub show`. */
-  describeArgs(): { name: string; type: string; default: unknown; help: string }[];
+  describeArgs(): { name: string; type: string; default: unknown; help: string; required?: boolean }[];
   /** Whether prepared weights are in the cache (no network, no conversion). */
   installed(initArgs: Record<string, unknown>): Promise<InstallResult | undefined>;
   install(initArgs: Record<string, unknown>, progress?: InstallProgress): Promise<InstallResult>;
+  /** For modules that cannot install their own weights: what a user must supply, said where weights are missing. */
+  missingWeights?(): string;
   load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule>;
 }

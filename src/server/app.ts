@@ -25,6 +25,8 @@ export interface AppState {
 
 export interface AppOptions {
   modules: Map<string, ServedModule>;
+  /** Task names a module was started by (`-m ocr`), answered by that module too. */
+  aliases: Map<string, string>;
   bodyLimit: number;
   timeoutSeconds: number;
   logger: Logger;

@@ -30,18 +30,21 @@ const QUEUE_PER_THREAD = 256;
 export async function startService(config: ServingConfig, modules: ServiceModule[], devices: Device[], logger: Logger): Promise<Service> {
   const pool = new InferencePool({ devices, maxQueue: QUEUE_PER_THREAD * devices.length, intraOpThreads: 1 });
   const served = new Map<string, ServedModule>();
+  const aliases = new Map<string, string>();
   const state: AppState = { ready: false, draining: false };
   try {
     for (const { resolved, installed } of modules) {
       const loaded = await resolved.definition.load({ initArgs: resolved.initArgs, pool, log: logger.child({ module: resolved.definition.manifest.name }) }, installed);
-      served.set(resolved.definition.manifest.name, { definition: resolved.definition, loaded, predictArgs: resolved.predictArgs });
+      const name = resolved.definition.manifest.name;
+      served.set(name, { definition: resolved.definition, loaded, predictArgs: resolved.predictArgs });
+      if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
     }
   } catch (error) {
     await pool.close();
     throw error;
   }
   const metrics = new Metrics(() => pool.queueSize);
-  const app = await buildApp({ modules: served, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state });
+  const app = await buildApp({ modules: served, aliases, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

@@ -102,6 +102,8 @@ describe('serving in the background', () => {
     const server = await startServer(['-m', 'lexical_analysis']);
     const pidFile = join(sharedHubHome, 'conf', `serving_${server.port}.json`);
     assert.ok(existsSync(pidFile));
+    const byTask = await post(`${server.url}/predict/lexical_analysis`, { text: ['今天是个好日子'] });
+    assert.equal(byTask.body.status, '000', 'the task name a module was started by is a route too');
     const status = runHub(['serving', 'status']);
     assert.match(status.stdout, new RegExp(`port ${server.port}\\s+pid \\d+\\s+running\\s+modules lac`));
     const inFlight = post(`${server.url}/predict/lac`, { text: ['我在北京天安门广场见到了张三。'.repeat(3000)] });

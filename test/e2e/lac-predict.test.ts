@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { post, requireLacOrSkip, startServer, type RunningServer } from '../helpers/cli.js';
+import { post, lacSkipReason, startServer, type RunningServer } from '../helpers/cli.js';
 
 // The seed's demo and the known analyses of Baidu's LAC, through real HTTP on a server started by the CLI.
 
@@ -14,11 +14,10 @@ const known: [string, string][] = [
 type LacResult = { word: string[]; tag?: string[] };
 const joined = (r: LacResult) => r.word.map((w, i) => `${w}/${r.tag![i]}`).join(' ');
 
-describe('lac over HTTP', () => {
+describe('lac over HTTP', { skip: lacSkipReason() }, () => {
   let server: RunningServer | undefined;
 
-  before(async (t) => {
-    if (!requireLacOrSkip(t as never)) return;
+  before(async () => {
     server = await startServer(['-m', 'lac', '--host', '127.0.0.1']);
   });
   after(async () => {

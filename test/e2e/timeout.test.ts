@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { post, requireLacOrSkip, startServer, type RunningServer } from '../helpers/cli.js';
+import { post, lacSkipReason, startServer, type RunningServer } from '../helpers/cli.js';
 
 // --timeout: a prediction that runs too long is answered 504 at the deadline, and the server goes on.
 
-describe('--timeout', () => {
+describe('--timeout', { skip: lacSkipReason() }, () => {
   let server: RunningServer | undefined;
-  before(async (t) => {
-    if (!requireLacOrSkip(t as never)) return;
+  before(async () => {
     server = await startServer(['-m', 'lac', '--host', '127.0.0.1', '--timeout', '0.3', '--threads', '2']);
   });
   after(async () => {

@@ -10,13 +10,14 @@ import { multipartArguments } from '../multipart-body.js';
 const shown = (name: string) => (name.length > 64 ? `${name.slice(0, 61)}...` : name);
 
 export async function predictRoutes(app: FastifyInstance, options: AppOptions): Promise<void> {
-  const { modules, metrics, state, timeoutSeconds } = options;
+  const { modules, aliases, metrics, state, timeoutSeconds } = options;
   const names = [...modules.keys()];
 
   app.post<{ Params: { module: string } }>('/predict/:module', async (request, reply) => {
-    const name = request.params.module;
+    const asked = request.params.module;
+    const name = aliases.get(asked) ?? asked;
     const served = modules.get(name);
-    if (!served) throw hubError('UNKNOWN_MODULE', shown(name), names);
+    if (!served) throw hubError('UNKNOWN_MODULE', shown(asked), names);
     const stop = metrics.duration.startTimer({ module: name });
     let status = '000';
     try {

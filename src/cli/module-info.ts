@@ -31,7 +31,8 @@ export async function showModule(name: string): Promise<void> {
   const m = d.manifest;
   say(`${m.name} ${m.version} (${m.task})`);
   say(`  ${m.summary}`);
-  say(`  also answers for versions: ${m.compatibleVersions.join(', ')}`);
+  const others = m.compatibleVersions.filter((v) => v !== m.version);
+  if (others.length) say(`  also answers for versions: ${others.join(', ')}`);
   say(`  weights: ${m.weights}`);
   const installed = await d.installed({}).catch(() => undefined);
   const missing = d.missingWeights?.() ?? `no: \`hub install ${m.name}\`, or the first start installs it`;

@@ -70,7 +70,7 @@ describe('ocr task: bad images', () => {
   });
 
   test('wrong arguments name the argument', async () => {
-    expectError(await post(url, {}), 400, '113', /^images: .*give the images to read as "images"/);
+    expectError(await post(url, {}), 400, '113', /^images: .*give the images as "images"/);
     expectError(await post(url, { images: 'abc' }), 400, '113', /^images: "abc" is not allowed: expected a list/);
     expectError(await post(url, { images: [good, 5] }), 400, '113', /^images\.1: 5 is not allowed/);
     expectError(await post(url, { images: [good], box_thresh: 2 }), 400, '113', /^box_thresh: 2 is not allowed: expected a number from 0 to 1/);

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { freePort, freshHubHome, post, runHub, startServer, type RunningServer } from '../helpers/cli.js';
-import { darknetPhoto, skipWithoutDarknet } from '../modules/_onnx_vision/darknet.js';
-import { b64, configFor, corruptJpeg, expectRefused, oneLineError, solidPng, textFile } from '../modules/_onnx_vision/e2e-support.js';
-import { tinyClassifier, tinyDetector } from '../modules/_onnx_vision/tiny-models.js';
+import { darknetPhoto, skipWithoutDarknet } from '../modules/_vision/darknet.js';
+import { b64, configFor, corruptJpeg, expectRefused, oneLineError, solidPng, textFile } from '../modules/_vision/e2e-support.js';
+import { tinyClassifier, tinyDetector } from '../modules/_vision/tiny-models.js';
 import { expectedTiny } from '../modules/vgg16_imagenet/expected.js';
-import { imagenetClassNames } from '../../src/modules/_onnx_vision/class-names.js';
+import { imagenetClassNames } from '../../src/modules/_vision/class-names.js';
 
 // vgg16_imagenet through real HTTP on a server the CLI starts, with a generated classifier of the model zoo's
 // signature whose answer is known: class c's logit is 4 x the normalised mean of channel c of the centre crop.

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { freePort, freshHubHome, post, runHub, startServer, type RunningServer } from '../helpers/cli.js';
-import { darknetPhoto, skipWithoutDarknet } from '../modules/_onnx_vision/darknet.js';
-import { b64, configFor, corruptJpeg, expectRefused, oneLineError, solidPng, textFile } from '../modules/_onnx_vision/e2e-support.js';
-import { tinyClassifier, tinyDetector } from '../modules/_onnx_vision/tiny-models.js';
+import { darknetPhoto, skipWithoutDarknet } from '../modules/_vision/darknet.js';
+import { b64, configFor, corruptJpeg, expectRefused, oneLineError, solidPng, textFile } from '../modules/_vision/e2e-support.js';
+import { tinyClassifier, tinyDetector } from '../modules/_vision/tiny-models.js';
 
 // yolov3_darknet53_coco2017 through real HTTP on a server the CLI starts, with a generated detector of the
 // model zoo's signature: its boxes are fixed fractions of image_shape (as the real graph maps boxes back to

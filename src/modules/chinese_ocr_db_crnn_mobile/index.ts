@@ -6,6 +6,7 @@ import { ocrManifest } from './manifest.js';
 import type { OcrOutcome } from './ocr-pipeline.js';
 import type { OcrTask, OcrWarmup } from './ocr.worker.js';
 import { ocrArgsHelp, ocrInitSchema, ocrPredictSchema, type OcrPredictArgs } from './predict-schema.js';
+import { mapLimit } from '../../scheduler/lanes.js';
 
 const WORKER = new URL('./ocr.worker.js', import.meta.url).href;
 
@@ -22,20 +23,6 @@ export interface OcrResult {
   save_path: string;
   /** With visualization: the image with the boxes drawn, base64 JPEG. */
   image?: string;
-}
-
-/** Runs `work` over the items with at most `limit` at a time, keeping the order of results. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }
 
 class OcrModule implements LoadedModule {

@@ -1,7 +1,7 @@
 import { DEFAULT_IMAGE_LIMITS, decodeImage, readImages, resizeImage, type ImageSource, type RgbImage } from '../../media/index.js';
-import { chunks, mapLimit } from '../_onnx_vision/lanes.js';
-import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../_onnx_vision/prepared.js';
-import { cropRgb } from '../_onnx_vision/rgb.js';
+import { chunks, mapLimit } from '../../scheduler/lanes.js';
+import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../_vision/prepared.js';
+import { cropRgb } from '../_vision/rgb.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
 import type { Vgg16ModelInfo, Vgg16Task, Vgg16Warmup } from './infer.worker.js';
 import { vgg16Manifest, vgg16ModelSpec } from './manifest.js';

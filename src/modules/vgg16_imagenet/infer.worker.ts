@@ -1,6 +1,6 @@
 import { getSession, ort } from '../../backends/onnx-session.js';
 import { writeChw, type Normalization } from '../../media/pixels.js';
-import { describeSession, fixedDim, inputsOf, outputsOf } from '../_onnx_vision/session-info.js';
+import { describeSession, fixedDim, inputsOf, outputsOf } from '../_vision/session-info.js';
 import { VGG16_NAME } from './manifest.js';
 import { CROP_SIDE } from './preprocess.js';
 import { probabilities, topK, type Scored } from './scores.js';

@@ -1,4 +1,4 @@
-import type { OnnxModelSpec } from '../_onnx_vision/model-file.js';
+import type { OnnxModelSpec } from '../_vision/model-file.js';
 import type { ModuleManifest } from '../types.js';
 
 export const VGG16_NAME = 'vgg16_imagenet';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanField, imagesField, imagesHelp, integerField, requireImages, useGpuHelp } from '../_onnx_vision/request-schema.js';
+import { booleanField, imagesField, imagesHelp, integerField, requireImages, useGpuHelp } from '../_vision/request-schema.js';
 
 // PaddleHub's classification(paths=None, images=None, use_gpu=False, batch_size=1, top_k=1), over HTTP.
 

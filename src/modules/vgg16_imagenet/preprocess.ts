@@ -1,4 +1,4 @@
-import { roundHalfEven } from '../_onnx_vision/rgb.js';
+import { roundHalfEven } from '../_vision/rgb.js';
 
 // PaddleHub's (and the ONNX model zoo's) ImageNet evaluation transform: resize so the short side is 256,
 // then cut the central 224 x 224. For another input size the same 256/224 ratio holds.

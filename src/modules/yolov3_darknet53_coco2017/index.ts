@@ -1,8 +1,8 @@
 import { DEFAULT_IMAGE_LIMITS, decodeImage, readImages, resizeImage, visualizeJpegBase64, type ImageSource } from '../../media/index.js';
-import { mapLimit } from '../_onnx_vision/lanes.js';
-import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../_onnx_vision/prepared.js';
+import { mapLimit } from '../../scheduler/lanes.js';
+import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../_vision/prepared.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
-import { COCO_NAMES } from './coco-names.js';
+import { COCO_LABELS } from '../_vision/coco-labels.js';
 import type { Yolov3ModelInfo, Yolov3Task, Yolov3Warmup } from './infer.worker.js';
 import { letterboxPlan } from './letterbox.js';
 import { yolov3Manifest, yolov3ModelSpec } from './manifest.js';
@@ -12,7 +12,7 @@ import { toDetections, type Yolov3Result } from './result.js';
 
 const WORKER = new URL('./infer.worker.js', import.meta.url).href;
 
-export const yolov3Spec: VisionModuleSpec = { model: yolov3ModelSpec, names: { kind: 'builtin', names: COCO_NAMES, from: 'COCO-2017 (built in)' } };
+export const yolov3Spec: VisionModuleSpec = { model: yolov3ModelSpec, names: { kind: 'builtin', names: COCO_LABELS, from: 'COCO-2017 (built in)' } };
 
 class Yolov3Module implements LoadedModule {
   readonly manifest = yolov3Manifest;

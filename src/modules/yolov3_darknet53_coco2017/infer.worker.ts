@@ -1,8 +1,8 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { getSession, ort } from '../../backends/onnx-session.js';
 import { toChw } from '../../media/pixels.js';
-import { pasteOnGrey } from '../_onnx_vision/rgb.js';
-import { describeSession, fixedDim, inputsOf, type TensorInfo } from '../_onnx_vision/session-info.js';
+import { pasteOnGrey } from '../_vision/rgb.js';
+import { describeSession, fixedDim, inputsOf, type TensorInfo } from '../_vision/session-info.js';
 import { INPUT_SIDE, PAD_GREY } from './letterbox.js';
 import { YOLOV3_NAME, YOLOV3_SIGNATURE } from './manifest.js';
 import { collectDetections, identifyOutputs, type OutputTensor, type RawDetection } from './outputs.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanField, imagesField, imagesHelp, integerField, requireImages, unitField, useGpuHelp } from '../_onnx_vision/request-schema.js';
+import { booleanField, imagesField, imagesHelp, integerField, requireImages, unitField, useGpuHelp } from '../_vision/request-schema.js';
 
 // PaddleHub's object_detection(paths, images, data, batch_size, use_gpu, output_dir, score_thresh,
 // visualization, use_device), over HTTP. PaddleHub draws into files by default; we never write files, so

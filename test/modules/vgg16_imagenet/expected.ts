@@ -1,4 +1,4 @@
-import { TINY_CLASSIFIER_GAIN } from '../_onnx_vision/tiny-models.js';
+import { TINY_CLASSIFIER_GAIN } from '../_vision/tiny-models.js';
 
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import sharp from 'sharp';
-import { installVision } from '../../../src/modules/_onnx_vision/prepared.js';
+import { installVision } from '../../../src/modules/_vision/prepared.js';
 import type { LoadedModule } from '../../../src/modules/types.js';
 import { vgg16Imagenet, vgg16Spec } from '../../../src/modules/vgg16_imagenet/index.js';
 import { InferencePool } from '../../../src/scheduler/pool.js';
-import { tinyClassifier } from '../_onnx_vision/tiny-models.js';
+import { tinyClassifier } from '../_vision/tiny-models.js';
 import { expectedTiny } from './expected.js';
 
 // The module as the server drives it (inference threads, install record, label file), without HTTP: models

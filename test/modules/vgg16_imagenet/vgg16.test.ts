@@ -8,7 +8,7 @@ import { imagenetCrop } from '../../../src/modules/vgg16_imagenet/index.js';
 import vgg16Infer, { type Vgg16ModelInfo } from '../../../src/modules/vgg16_imagenet/infer.worker.js';
 import { resizePlan } from '../../../src/modules/vgg16_imagenet/preprocess.js';
 import { isDistribution, labelled, probabilities, softmax, topK, type Scored } from '../../../src/modules/vgg16_imagenet/scores.js';
-import { tinyClassifier, tinyDetector } from '../_onnx_vision/tiny-models.js';
+import { tinyClassifier, tinyDetector } from '../_vision/tiny-models.js';
 import { expectedTiny } from './expected.js';
 
 async function solid(width: number, height: number, rgb: [number, number, number]) {

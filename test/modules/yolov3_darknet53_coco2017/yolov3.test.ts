@@ -3,12 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { COCO_NAMES } from '../../../src/modules/yolov3_darknet53_coco2017/coco-names.js';
+import { COCO_LABELS } from '../../../src/modules/_vision/coco-labels.js';
 import yolov3Infer, { type Yolov3ModelInfo } from '../../../src/modules/yolov3_darknet53_coco2017/infer.worker.js';
 import { letterboxPlan } from '../../../src/modules/yolov3_darknet53_coco2017/letterbox.js';
 import { collectDetections, identifyOutputs, type OutputTensor, type RawDetection, type YoloOutputs } from '../../../src/modules/yolov3_darknet53_coco2017/outputs.js';
 import { toDetections } from '../../../src/modules/yolov3_darknet53_coco2017/result.js';
-import { tinyClassifier, tinyDetector } from '../_onnx_vision/tiny-models.js';
+import { tinyClassifier, tinyDetector } from '../_vision/tiny-models.js';
 
 const f32 = (dims: number[], values: number[]): OutputTensor => ({ type: 'float32', dims, data: Float32Array.from(values) });
 
@@ -66,16 +66,16 @@ describe('yolov3 outputs', () => {
       { classIndex: 16, score: 0.9, top: -5, left: 10.5, bottom: 700, right: 900 },
       { classIndex: 2, score: 0.7, top: 1, left: 2, bottom: 3, right: Number.NaN },
     ];
-    const [dog, ...rest] = toDetections(raw, COCO_NAMES, 768, 576);
+    const [dog, ...rest] = toDetections(raw, COCO_LABELS, 768, 576);
     assert.deepEqual(rest, [], 'a box that is not a number is dropped');
     assert.deepEqual(Object.keys(dog!), ['label', 'confidence', 'left', 'top', 'right', 'bottom']);
     assert.deepEqual(dog, { label: 'dog', confidence: 0.9, left: 10.5, top: 0, right: 768, bottom: 576 });
   });
 
   test('80 COCO names', () => {
-    assert.equal(COCO_NAMES.length, 80);
-    assert.equal(new Set(COCO_NAMES).size, 80);
-    assert.deepEqual([COCO_NAMES[0], COCO_NAMES[16], COCO_NAMES[62], COCO_NAMES[79]], ['person', 'dog', 'tv', 'toothbrush']);
+    assert.equal(COCO_LABELS.length, 80);
+    assert.equal(new Set(COCO_LABELS).size, 80);
+    assert.deepEqual([COCO_LABELS[0], COCO_LABELS[16], COCO_LABELS[62], COCO_LABELS[79]], ['person', 'dog', 'tv', 'toothbrush']);
   });
 });
 

@@ -1,6 +1,5 @@
-// The 80 COCO-2017 object classes in class-index order, with the names PaddleHub's COCO detectors report
-// (COCO's own category names; darknet's coco.names spells six of them differently, e.g. "motorbike").
-export const COCO_NAMES: readonly string[] = [
+/** The 80 COCO 2017 detection categories in the model's class order (official names, as PaddleHub's label files). */
+export const COCO_LABELS: readonly string[] = [
   'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'traffic light',
   'fire hydrant', 'stop sign', 'parking meter', 'bench', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow',
   'elephant', 'bear', 'zebra', 'giraffe', 'backpack', 'umbrella', 'handbag', 'tie', 'suitcase', 'frisbee',

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { namedModelFile, noWeightsMessage, type OnnxModelSpec } from '../../../src/modules/_onnx_vision/model-file.js';
-import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../../../src/modules/_onnx_vision/prepared.js';
+import { namedModelFile, noWeightsMessage, type OnnxModelSpec } from '../../../src/modules/_vision/model-file.js';
+import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../../../src/modules/_vision/prepared.js';
 import { tinyClassifier } from './tiny-models.js';
 
 // Finding, checksumming and downloading one ONNX file, and the prepared record load reads, on a tiny model.

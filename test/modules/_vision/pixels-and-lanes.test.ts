@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chunks, mapLimit } from '../../../src/modules/_onnx_vision/lanes.js';
-import { cropRgb, pasteOnGrey, roundHalfEven } from '../../../src/modules/_onnx_vision/rgb.js';
+import { chunks, mapLimit } from '../../../src/scheduler/lanes.js';
+import { cropRgb, pasteOnGrey, roundHalfEven } from '../../../src/modules/_vision/rgb.js';
 
 const image = (width: number, height: number) => ({ width, height, data: Uint8Array.from({ length: width * height * 3 }, (_, i) => i % 251) });
 

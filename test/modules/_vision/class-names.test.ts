@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   DARKNET_PACKAGE, IMAGENET_NAMES_MISSING, imagenetClassNames, imagenetNamesFromDarknet, labelFileNames, parseLabelFile,
-} from '../../../src/modules/_onnx_vision/class-names.js';
+} from '../../../src/modules/_vision/class-names.js';
 import { skipWithoutDarknet } from './darknet.js';
 
 // A fake ILSVRC list: 1000 ids from n01440764 to n15075141, given in a scrambled order with names that say

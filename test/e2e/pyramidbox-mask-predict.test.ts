@@ -26,7 +26,7 @@ describe('pyramidbox_lite_*_mask', () => {
     const show = runHub(['show', 'pyramidbox_lite_server_mask'], { HUB_MASK_CLASSIFIER: '' });
     assert.equal(show.status, 0, show.stderr);
     assert.match(show.stdout, /Mask classifier: NOT shipped/);
-    assert.match(show.stdout, /installed: no/);
+    assert.match(show.stdout, /installed: pyramidbox_lite_server_mask: no mask classifier weights\. No package ships a face-mask classifier, so name one/);
   });
 
   describe('with a generated classifier', () => {

@@ -2,14 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallContext, LoadedModule, ModuleContext, ModuleDefinition, InstallResult } from '../types.js';
 import { lacFiles, type LacVocabFile } from './cache-files.js';
-import type { LacTask } from './infer.worker.js';
+import { LAC_TASK_FILE, packBatch, runBatches } from './batch.js';
 import { lacManifest } from './manifest.js';
 import { lacArgsHelp, lacInitSchema, lacPredictSchema, type LacPredictArgs } from './predict-schema.js';
 import { encodeText, tagsToWords } from './segment.js';
 import { applyUserDict, parseUserDict, type UserDict } from './user-dict.js';
 import { installLac, installedLac } from './weights.js';
-
-const WORKER = new URL('./infer.worker.js', import.meta.url).href;
 
 export interface LacResult {
   word: string[];
@@ -41,29 +39,16 @@ class LacModule implements LoadedModule {
     });
     const batches: number[][] = [];
     for (let i = 0; i < pending.length; i += args.batch_size) batches.push(pending.slice(i, i + args.batch_size));
-    await Promise.all(batches.map(async (batch) => {
-      const encoded = batch.map((i) => encodeText(texts[i]!, this.vocab, this.oovId));
-      const tagIds = await this.run(encoded.map((e) => e.ids), call);
-      batch.forEach((textIndex, b) => {
-        let result = tagsToWords(encoded[b]!.chars, tagIds[b]!, this.tags);
-        if (this.userDict) result = applyUserDict(this.userDict, texts[textIndex]!, result);
-        results[textIndex] = args.return_tag ? result : { word: result.word };
-      });
+    const encoded = batches.map((batch) => batch.map((i) => encodeText(texts[i]!, this.vocab, this.oovId)));
+    const tagIds = await runBatches(this.context.pool, this.directory, encoded.map((batch) => packBatch(batch.map((e) => e.ids))), call.signal);
+    batches.forEach((batch, n) => batch.forEach((textIndex, b) => {
+      let result = tagsToWords(encoded[n]![b]!.chars, tagIds[n]![b]!, this.tags);
+      if (this.userDict) result = applyUserDict(this.userDict, texts[textIndex]!, result);
+      results[textIndex] = args.return_tag ? result : { word: result.word };
     }));
     return results;
   }
 
-  private async run(sequences: ArrayLike<number>[], call: CallContext): Promise<Int32Array[]> {
-    const width = Math.max(...sequences.map((s) => s.length));
-    const ids = new BigInt64Array(sequences.length * width);
-    const lengths = new Int32Array(sequences.length);
-    sequences.forEach((seq, b) => {
-      lengths[b] = seq.length;
-      for (let t = 0; t < seq.length; t++) ids[b * width + t] = BigInt(seq[t]!);
-    });
-    const task: LacTask = { directory: this.directory, ids, lengths, width };
-    return this.context.pool.run<Int32Array[]>(WORKER, task, { signal: call.signal, transferList: [ids.buffer, lengths.buffer] });
-  }
 }
 
 async function loadUserDict(path: string | undefined): Promise<UserDict | undefined> {
@@ -95,7 +80,7 @@ export const lac: ModuleDefinition = {
     const tags = JSON.parse(await readFile(join(installed.directory, lacFiles.tags), 'utf8')) as string[];
     const vocab = new Map(Object.entries(vocabFile.chars));
     // Every thread loads the session now, so the first request does not pay for it.
-    await context.pool.broadcast(WORKER, { directory: installed.directory, warmup: true });
+    await context.pool.broadcast(LAC_TASK_FILE, { directory: installed.directory, warmup: true });
     return new LacModule(context, installed.source, installed.directory, vocab, vocabFile.oovId, tags, userDict);
   },
 };

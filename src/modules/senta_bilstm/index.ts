@@ -6,7 +6,8 @@ import { noWeightsMessage, sentaManifest } from './manifest.js';
 import { sentaArgsHelp, sentaInitSchema, sentaPredictSchema, textsOf, type SentaPredictArgs } from './predict-schema.js';
 import { sentaResult, type SentaResult } from './result.js';
 import { sentaFiles } from './senta-files.js';
-import { LAC_TASK_FILE, loadLacSegmenter, segmentWords, type LacSegmenter } from './segment-words.js';
+import { LAC_TASK_FILE } from '../lac/batch.js';
+import { loadLacSegmenter, segmentWords, type LacSegmenter } from './segment-words.js';
 import { parseSentaVocab, wordsToIds, type SentaVocab } from './vocab.js';
 import { installSenta, installedSenta } from './weights.js';
 

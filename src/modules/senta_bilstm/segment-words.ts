@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { InferencePool } from '../../scheduler/pool.js';
 import { lac } from '../lac/index.js';
 import { lacFiles, type LacVocabFile } from '../lac/cache-files.js';
-import type { LacTask } from '../lac/infer.worker.js';
+import { packBatch, runBatches } from '../lac/batch.js';
 import { encodeText, tagsToWords } from '../lac/segment.js';
 
 // Words for senta, cut the way PaddleHub's senta cuts them: PaddleHub's senta_bilstm calls the lac module
@@ -11,7 +11,6 @@ import { encodeText, tagsToWords } from '../lac/segment.js';
 // the same family - in an inference thread and keep its words (the tags are not used).
 
 /** lac's task file: the same URL the lac module runs, so a thread serving both loads one session. */
-export const LAC_TASK_FILE = new URL('../lac/infer.worker.js', import.meta.url).href;
 
 export interface LacSegmenter {
   directory: string;
@@ -40,17 +39,9 @@ export async function segmentWords(segmenter: LacSegmenter, texts: readonly stri
   const rows = texts.map((_, i) => i).filter((i) => texts[i]!.length > 0);
   if (rows.length === 0) return words;
   const encoded = rows.map((i) => encodeText(texts[i]!, segmenter.vocab, segmenter.oovId));
-  const width = Math.max(...encoded.map((e) => e.ids.length));
-  const ids = new BigInt64Array(rows.length * width).fill(BigInt(segmenter.oovId));
-  const lengths = new Int32Array(rows.length);
-  encoded.forEach((e, b) => {
-    lengths[b] = e.ids.length;
-    for (let t = 0; t < e.ids.length; t++) ids[b * width + t] = BigInt(e.ids[t]!);
-  });
-  const task: LacTask = { directory: segmenter.directory, ids, lengths, width };
-  const tagIds = await pool.run<Int32Array[]>(LAC_TASK_FILE, task, { signal, transferList: [ids.buffer, lengths.buffer] });
+  const [tagIds] = await runBatches(pool, segmenter.directory, [packBatch(encoded.map((e) => e.ids))], signal);
   rows.forEach((textIndex, b) => {
-    words[textIndex] = tagsToWords(encoded[b]!.chars, tagIds[b]!, segmenter.tags).word;
+    words[textIndex] = tagsToWords(encoded[b]!.chars, tagIds![b]!, segmenter.tags).word;
   });
   return words;
 }

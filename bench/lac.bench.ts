@@ -1,0 +1,261 @@
+// `npm run bench`: lac throughput and latency in one run, for our server over HTTP (default layout and
+// 2 processes x 1 thread), for the peer (Flask + Gunicorn, PaddleHub's architecture) and for the model called
+// in-process (the limit). Writes bench/results/lac-<time>.json, prints a table, regenerates docs/benchmarks.md.
+// Env: BENCH_SECONDS (measured seconds per concurrency, default 8), HUB_HOME (default a folder in the temp dir,
+// so converted weights are reused between runs and ~/.hub-serving is untouched), HUB_LAC_DIR (weights folder).
+
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convertLacDirectory } from '../src/modules/lac/convert.js';
+import { LAC_DIR_ENV, LAC_SYSTEM_DIR } from '../src/modules/lac/manifest.js';
+import { findLacDir } from '../src/modules/lac/weights.js';
+import { regenerateBenchmarksDoc, repoRoot, resultsDir, resultsFileName } from './docs.js';
+import { measureLimit } from './lac.limit.js';
+import { lacConsoleReport, lacRatios, type HttpTarget, type LacResults } from './lac.report.js';
+import { measureLoad, warmUp } from './lib/load.js';
+import { machineInfo } from './lib/machine.js';
+import { cpuWindow, treeMemory, waitForQuiet } from './lib/proc.js';
+import { freePort, startServer, which, type RunningServer, type ServerSpec } from './lib/servers.js';
+
+const CONCURRENCIES = [1, 16, 64];
+const WARMUP_SECONDS = 2;
+const LIMIT_THREADS = [1, 2];
+const TEXTS = ['今天是个好日子', '天气预报说今天要下雨'];
+/** Byte for byte the body of the peer's post_lac.lua. */
+const BODY = JSON.stringify({ texts: TEXTS, batch_size: 1 });
+const EXPECTED_WORDS = [['今天', '是', '个', '好日子'], ['天气预报', '说', '今天', '要', '下雨']];
+const PEER_DIR = join(repoRoot, '..', 'shared', 'bench', 'peer');
+/** % of one core taken by work outside the bench above which a measurement is taken again. */
+const OTHER_CPU_RETRY = 25;
+const MAX_ATTEMPTS = 3;
+/** Longest wait for the machine to go quiet before each measurement. */
+const QUIET_WAIT_MS = 20000;
+
+function measuredSeconds(): number {
+  const raw = process.env.BENCH_SECONDS;
+  if (raw === undefined || raw === '') return 8;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 600) throw new Error(`BENCH_SECONDS=${raw}: expected a number of seconds in (0, 600]`);
+  return value;
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function checkWords(words: string[][]): void {
+  if (JSON.stringify(words) !== JSON.stringify(EXPECTED_WORDS)) {
+    throw new Error(`wrong words: ${JSON.stringify(words)}, expected ${JSON.stringify(EXPECTED_WORDS)}`);
+  }
+}
+
+/** One request, before any load: the server must answer this body correctly or it is not measured. */
+async function verifyAnswer(url: string): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+    signal: AbortSignal.timeout(10000),
+  });
+  const text = await response.text();
+  let reply: { status?: string; results?: { word?: string[] }[] };
+  try {
+    reply = JSON.parse(text) as typeof reply;
+  } catch {
+    throw new Error(`answer is not JSON (HTTP ${response.status}): ${text.slice(0, 200)}`);
+  }
+  if (response.status !== 200 || reply.status !== '000' || !Array.isArray(reply.results)) {
+    throw new Error(`answer HTTP ${response.status}: ${text.slice(0, 200)}`);
+  }
+  checkWords(reply.results.map((r) => r.word ?? []));
+}
+
+/** Any HTTP answer at all means the peer is listening (it prints no ready line we could wait for). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY, signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The machine is shared (other people's builds and tests run on it too): each measurement waits a bounded
+ * time for a quiet moment, and one during which other work still took a real share of the cores is
+ * repeated, at most MAX_ATTEMPTS times in all; the least disturbed one is kept.
+ */
+async function leastDisturbed<T>(label: string, measure: () => Promise<T>, otherOf: (t: T) => number): Promise<T & { attempts: number }> {
+  let best: T | undefined;
+  let attempts = 0;
+  while (attempts < MAX_ATTEMPTS) {
+    attempts++;
+    const waited = await waitForQuiet(OTHER_CPU_RETRY, QUIET_WAIT_MS);
+    if (waited > 1500) log(`  ${label}: waited ${Math.round(waited / 1000)} s for other work on the machine to calm down`);
+    const result = await measure();
+    if (best === undefined || otherOf(result) < otherOf(best)) best = result;
+    if (otherOf(result) < OTHER_CPU_RETRY) break;
+    if (attempts < MAX_ATTEMPTS) log(`  ${label}: other work used ${otherOf(result)}% of a core meanwhile; measuring again`);
+  }
+  return { ...best!, attempts };
+}
+
+interface TargetPlan {
+  target: HttpTarget;
+  /** Undefined when the target cannot run here; `target.reason` says why. */
+  spec?: (port: number) => ServerSpec;
+}
+
+function oursPlan(id: string, label: string, extra: string[]): TargetPlan {
+  const hubHome = process.env.HUB_HOME ?? join(tmpdir(), 'hub-serving-bench');
+  const args = (port: string) => ['serving', 'start', '-m', 'lac', '-p', port, '--host', '127.0.0.1', ...extra];
+  return {
+    target: { id, label, kind: 'ours', command: `hub ${args('PORT').join(' ')}`, status: 'ok', runs: [] },
+    spec: (port) => ({
+      name: label,
+      command: process.execPath,
+      args: [join(repoRoot, 'bin', 'hub.js'), ...args(String(port))],
+      cwd: repoRoot,
+      env: { ...process.env, HUB_HOME: hubHome },
+      readyLine: /Hub Serving is ready/,
+      readyTimeoutMs: 180000, // the first start converts the weights
+    }),
+  };
+}
+
+function peerPlan(): TargetPlan {
+  const target: HttpTarget = {
+    id: 'peer',
+    label: 'peer, Flask + Gunicorn, 2 workers',
+    kind: 'peer',
+    command: 'gunicorn -w 2 -b 127.0.0.1:PORT flask_lac:app',
+    status: 'ok',
+    runs: [],
+  };
+  const gunicorn = which('gunicorn');
+  if (!existsSync(join(PEER_DIR, 'flask_lac.py'))) return { target: { ...target, status: 'not run', reason: `no ${join(PEER_DIR, 'flask_lac.py')}` } };
+  if (!gunicorn) return { target: { ...target, status: 'not run', reason: 'gunicorn is not installed (apt-get install gunicorn python3-flask python3-jieba)' } };
+  return {
+    target,
+    spec: (port) => ({
+      name: target.label,
+      command: gunicorn,
+      args: ['-w', '2', '-b', `127.0.0.1:${port}`, 'flask_lac:app'],
+      cwd: PEER_DIR,
+      probe: () => answers(`http://127.0.0.1:${port}/predict/lac`),
+      readyTimeoutMs: 60000,
+    }),
+  };
+}
+
+/** Starts, checks, loads and stops one server; every outcome, failures included, is written into its target. */
+async function runTarget(plan: TargetPlan, seconds: number): Promise<HttpTarget> {
+  const target = plan.target;
+  if (!plan.spec) {
+    log(`${target.label}: ${target.status} (${target.reason})`);
+    return target;
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/predict/lac`;
+  let server: RunningServer | undefined;
+  let started = false;
+  try {
+    log(`${target.label}: starting on port ${port}`);
+    server = await startServer(plan.spec(port));
+    await verifyAnswer(url);
+    started = true;
+    target.layout = server.stdout().split('\n').find((l) => /process(es)? x \d+ inference thread/.test(l))?.trim();
+    for (const connections of CONCURRENCIES) {
+      const running = server;
+      const run = await leastDisturbed(`c=${connections}`, async () => {
+        await warmUp({ url, body: BODY, connections, seconds: WARMUP_SECONDS });
+        const endCpu = cpuWindow(running.pid); // the measured window only
+        const load = await measureLoad({ url, body: BODY, connections, seconds });
+        return { ...load, cpu: endCpu() };
+      }, (r) => r.cpu.otherPct);
+      target.runs.push(run);
+      log(`  c=${connections}: ${run.rps} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, errors ${run.errors}, non-2xx ${run.non2xx}`);
+      if (!server.running) throw new Error(`the server exited during the run (stderr: ${server.stderr().slice(-300)})`);
+    }
+    target.memory = treeMemory(server.pid);
+  } catch (error) {
+    // A peer that cannot start or answers wrongly is "not run"; anything else is a failure of the target.
+    target.status = !started && target.kind === 'peer' ? 'not run' : 'failed';
+    target.reason = (error as Error).message;
+    log(`  ${target.status}: ${target.reason}`);
+  } finally {
+    if (server) {
+      const stop = await server.stop();
+      const clean = stop.exit === 'code 0' && !stop.killed;
+      target.stop = clean ? stop : { ...stop, stderr: server.stderr().trim().split('\n').slice(-2).join(' | ').slice(0, 300) };
+      if (!clean) log(`  did not stop cleanly on SIGTERM: ${stop.killed ? 'killed' : stop.exit}`);
+    }
+  }
+  return target;
+}
+
+async function runLimit(seconds: number): Promise<LacResults['limit']> {
+  const source = findLacDir(process.env[LAC_DIR_ENV] ?? LAC_SYSTEM_DIR);
+  if (!source) return { status: 'not run', reason: `no LAC weights at ${process.env[LAC_DIR_ENV] ?? LAC_SYSTEM_DIR} (set ${LAC_DIR_ENV})`, runs: [] };
+  const limit: LacResults['limit'] = { status: 'ok', source, runs: [] };
+  try {
+    const artifacts = await convertLacDirectory(source);
+    for (const threads of LIMIT_THREADS) {
+      log(`in-process limit: ${threads} thread(s)`);
+      const run = await leastDisturbed(`${threads} thread(s)`, () => measureLimit(artifacts, TEXTS, threads, WARMUP_SECONDS, seconds, checkWords),
+        (r) => r.cpu.otherPct);
+      limit.runs.push(run);
+      log(`  ${run.callsPerSecond} calls/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms`);
+    }
+  } catch (error) {
+    return { ...limit, status: 'failed', reason: (error as Error).message };
+  }
+  return limit;
+}
+
+async function main(): Promise<void> {
+  const seconds = measuredSeconds();
+  const start = new Date();
+  const machine = machineInfo(start);
+  log(`lac bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${seconds} s per concurrency`);
+
+  // The limit first, while no server is up; then each server alone.
+  const limit = await runLimit(seconds);
+  const targets: HttpTarget[] = [];
+  for (const plan of [
+    oursPlan('ours-1x2', 'ours, 1 process x 2 threads (default)', []),
+    oursPlan('ours-2x1', 'ours, 2 processes x 1 thread', ['--use_multiprocess', '--workers', '2', '--threads', '1']),
+    peerPlan(),
+  ]) {
+    targets.push(await runTarget(plan, seconds));
+  }
+
+  const partial: Omit<LacResults, 'ratios'> = {
+    bench: 'lac',
+    machine,
+    method: {
+      body: BODY,
+      concurrencies: CONCURRENCIES,
+      seconds,
+      warmupSeconds: WARMUP_SECONDS,
+      loadGenerator: 'autocannon 8 (one thread, in the bench process; keep-alive connections unless the server closes them; no pipelining)',
+    },
+    targets,
+    limit,
+  };
+  const results: LacResults = { ...partial, ratios: lacRatios(partial) };
+  await mkdir(resultsDir, { recursive: true });
+  const file = join(resultsDir, resultsFileName('lac', start));
+  await writeFile(file, `${JSON.stringify(results, null, 1)}\n`);
+  const doc = await regenerateBenchmarksDoc();
+
+  log('');
+  log(lacConsoleReport(results));
+  log('');
+  log(`results: ${file}`);
+  log(`docs: ${doc}`);
+  // The peer may be missing; our own targets and the limit may not.
+  if (limit.status !== 'ok' || targets.some((t) => t.kind === 'ours' && t.status !== 'ok')) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,248 @@
+// The lac bench's results file format, its ratios, its console table and its section of docs/benchmarks.md.
+
+import type { LoadResult } from './lib/load.js';
+import type { MachineInfo } from './lib/machine.js';
+import type { CpuShare, TreeMemory } from './lib/proc.js';
+import type { StopReport } from './lib/servers.js';
+import type { LimitResult } from './lac.limit.js';
+import { mdTable, num } from './lib/markdown.js';
+
+export interface HttpRun extends LoadResult {
+  cpu: CpuShare;
+  /** Measurements taken: more than 1 when other work on the machine disturbed the first. */
+  attempts: number;
+}
+
+export type LimitRun = LimitResult & { attempts: number };
+
+export interface HttpTarget {
+  id: string;
+  label: string;
+  kind: 'ours' | 'peer';
+  command: string;
+  /** The layout line the server printed at start, when it prints one. */
+  layout?: string;
+  status: 'ok' | 'not run' | 'failed';
+  reason?: string;
+  runs: HttpRun[];
+  /** Read after the last load run, before the server is stopped. */
+  memory?: TreeMemory;
+  /** How it ended on SIGTERM after the runs; `stderr` holds the last lines when that was not a clean exit. */
+  stop?: StopReport & { stderr?: string };
+}
+
+export interface LacRatio {
+  target: string;
+  connections: number;
+  vsPeer?: number;
+  vsLimit1?: number;
+  vsLimit2?: number;
+  /** This layout / our default layout (the first of ours), same concurrency. */
+  vsDefault?: number;
+}
+
+export interface LacResults {
+  bench: 'lac';
+  machine: MachineInfo;
+  method: {
+    body: string;
+    concurrencies: number[];
+    seconds: number;
+    warmupSeconds: number;
+    loadGenerator: string;
+  };
+  targets: HttpTarget[];
+  limit: { status: 'ok' | 'not run' | 'failed'; reason?: string; source?: string; runs: LimitRun[] };
+  ratios: LacRatio[];
+}
+
+const ratio = (a: number, b: number | undefined) => (b && b > 0 ? Math.round((100 * a) / b) / 100 : undefined);
+
+/** ours / peer at the same concurrency, ours / in-process limit (1 and 2 threads), all from this run. */
+export function lacRatios(results: Omit<LacResults, 'ratios'>): LacRatio[] {
+  const peer = results.targets.find((t) => t.kind === 'peer' && t.status === 'ok');
+  const limit1 = results.limit.runs.find((r) => r.threads === 1)?.callsPerSecond;
+  const limit2 = results.limit.runs.find((r) => r.threads === 2)?.callsPerSecond;
+  const out: LacRatio[] = [];
+  const ours = results.targets.filter((t) => t.kind === 'ours' && t.status === 'ok');
+  const defaultLayout = ours[0];
+  for (const target of ours) {
+    for (const run of target.runs) {
+      const peerRun = peer?.runs.find((r) => r.connections === run.connections);
+      const defaultRun = defaultLayout.runs.find((r) => r.connections === run.connections);
+      out.push({
+        target: target.id,
+        connections: run.connections,
+        vsPeer: ratio(run.rps, peerRun?.rps),
+        vsLimit1: ratio(run.rps, limit1),
+        vsLimit2: ratio(run.rps, limit2),
+        vsDefault: ratio(run.rps, defaultRun?.rps),
+      });
+    }
+  }
+  return out;
+}
+
+const x = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(2)}x`);
+/** Server CPU time per answer, in microseconds: what one request costs, whatever the layout. */
+const cpuPerRequest = (pct: number, rps: number) => (rps > 0 ? num((pct / 100 / rps) * 1e6, 0) : '-');
+
+function throughputRows(results: LacResults): string[][] {
+  const cores = results.machine.cores;
+  const idle = (used: number) => Math.max(0, cores * 100 - used);
+  const cpuCell = (c: CpuShare) => `${c.serverPct} (${c.serverMainThreadPct ?? '-'}) / ${c.loadGeneratorPct} / ${c.otherPct} / ` +
+    `${idle(c.serverPct + c.loadGeneratorPct + c.otherPct)}`;
+  const rows: string[][] = [];
+  for (const t of results.targets) {
+    if (t.status !== 'ok') rows.push([t.label, '-', t.status, '', '', '', '', '']);
+    for (const r of t.runs) {
+      rows.push([t.label, String(r.connections), num(r.rps, 0), num(r.p50Ms, 2), num(r.p99Ms, 2), `${r.errors} / ${r.non2xx}`,
+        cpuCell(r.cpu), cpuPerRequest(r.cpu.serverPct, r.rps)]);
+    }
+  }
+  if (results.limit.status !== 'ok') rows.push(['in-process limit', '-', results.limit.status, '', '', '', '', '']);
+  for (const l of results.limit.runs) {
+    rows.push([`in-process limit, ${l.threads} thread${l.threads > 1 ? 's' : ''}`, '-', num(l.callsPerSecond, 0), num(l.p50Ms, 2), num(l.p99Ms, 2), '-',
+      `${l.cpu.processPct} (-) / - / ${l.cpu.otherPct} / ${idle(l.cpu.processPct + l.cpu.otherPct)}`, cpuPerRequest(l.cpu.processPct, l.callsPerSecond)]);
+  }
+  return rows;
+}
+
+const THROUGHPUT_HEADERS = ['target', 'conc.', 'req/s', 'p50 ms', 'p99 ms', 'errors / non-2xx',
+  'CPU %: server (main thread) / load gen / other / idle', 'server CPU µs/req'];
+
+/** Why a target has no figures (the table only says "not run" or "failed"), and servers that did not stop cleanly. */
+function statusNotes(results: LacResults): string[] {
+  const notes = results.targets.filter((t) => t.status !== 'ok').map((t) => `${t.label}: ${t.status} (${t.reason ?? 'no reason given'})`);
+  for (const t of results.targets) {
+    if (!t.stop || (t.stop.exit === 'code 0' && !t.stop.killed)) continue;
+    notes.push(`${t.label}: on SIGTERM after the runs it did not exit cleanly: ${t.stop.killed ? 'still running after the grace ' +
+      'period, killed' : `exited with ${t.stop.exit}`} after ${t.stop.ms} ms${t.stop.stderr ? ` (stderr: ${t.stop.stderr})` : ''}.`);
+  }
+  if (results.limit.status !== 'ok') notes.push(`in-process limit: ${results.limit.status} (${results.limit.reason ?? 'no reason given'})`);
+  return notes;
+}
+
+/** Measurements that other work on the machine disturbed, to be read with care. */
+function disturbed(results: LacResults): string[] {
+  const notes: string[] = [];
+  const note = (what: string, other: number, top: string[] | undefined, attempts: number) => {
+    if (other < 10 && attempts === 1) return;
+    notes.push(`${what}: other work used ${other}% of a core${top?.length ? ` (${top.join(', ')})` : ''}` +
+      `${attempts > 1 ? `; measured ${attempts} times, the least disturbed kept` : ''}`);
+  };
+  for (const t of results.targets) for (const r of t.runs) note(`${t.label}, c=${r.connections}`, r.cpu.otherPct, r.cpu.otherTop, r.attempts);
+  for (const l of results.limit.runs) note(`in-process limit, ${l.threads} thread(s)`, l.cpu.otherPct, l.cpu.otherTop, l.attempts);
+  return notes;
+}
+
+function ratioRows(results: LacResults): string[][] {
+  const label = (id: string) => results.targets.find((t) => t.id === id)?.label ?? id;
+  return results.ratios.map((r) => [label(r.target), String(r.connections), x(r.vsPeer), x(r.vsLimit1), x(r.vsLimit2), x(r.vsDefault)]);
+}
+
+const RATIO_HEADERS = ['ours', 'conc.', 'ours / peer', 'ours / limit 1 thread', 'ours / limit 2 threads', 'ours / our default layout'];
+
+/** Fixed-width text table for the terminal. */
+function textTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function memoryRows(results: LacResults): string[][] {
+  return results.targets.filter((t) => t.memory).map((t) => [
+    t.label, String(t.memory!.processes), num(t.memory!.rssMb, 0), num(t.memory!.peakRssMb, 0), t.memory!.perProcessRssMb.map((v) => num(v, 0)).join(' + '),
+  ]);
+}
+
+const MEMORY_HEADERS = ['target', 'processes', 'RSS MB', 'peak RSS MB', 'per process MB'];
+
+/** Connection handling the figures depend on: a server that closes after each answer costs a connect per request. */
+function connectionNotes(results: LacResults): string[] {
+  return results.targets.filter((t) => t.runs.length > 0).map((t) => {
+    const ok = t.runs.reduce((n, r) => n + r.ok, 0);
+    const closed = t.runs.reduce((n, r) => n + r.closedByServer, 0);
+    if (closed === 0) return `${t.label}: kept connections alive.`;
+    return `${t.label}: closed the connection after ${closed === ok ? 'every answer' : `${closed} of ${ok} answers`}, ` +
+      'so each request paid a new TCP connection (the load generator reconnects, as wrk does).';
+  });
+}
+
+export function lacConsoleReport(results: LacResults): string {
+  const notes = [...statusNotes(results), ...connectionNotes(results), ...disturbed(results)];
+  return [
+    textTable(THROUGHPUT_HEADERS, throughputRows(results)),
+    '',
+    textTable(RATIO_HEADERS, ratioRows(results)),
+    '',
+    textTable(MEMORY_HEADERS, memoryRows(results)),
+    ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
+}
+
+/** The lac section of docs/benchmarks.md, from one results file. */
+export function lacDocSection(results: LacResults, file: string): string {
+  const m = results.machine;
+  const method = results.method;
+  const ours = results.targets.filter((t) => t.kind === 'ours');
+  const peer = results.targets.filter((t) => t.kind === 'peer');
+  const notes = disturbed(results);
+  return [
+    '## lac (lexical analysis)',
+    '',
+    `Run ${m.date} on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; 1-minute load average ` +
+      `${m.loadAverage1m} at the start. Results: [\`bench/results/${file}\`](../bench/results/${file}).`,
+    '',
+    '### Method',
+    '',
+    `- Every request is \`POST /predict/lac\` with the peer's body \`${method.body}\`. Each target's answer is checked ` +
+      'once before it is loaded (status `000`, the expected words for both texts).',
+    `- Load: ${method.loadGenerator}, concurrency ${method.concurrencies.join(', ')}; at each, ${method.warmupSeconds} s of ` +
+      `warm-up (discarded), then ${method.seconds} s measured. req/s counts 2xx answers; p50/p99 are exact percentiles of ` +
+      "the load generator's response times of those answers (not autocannon's whole-millisecond histogram). Targets run " +
+      'one after another, never at the same time, all on 127.0.0.1.',
+    ...ours.map((t) => `- ${t.label}: \`${t.command}\`, our CLI as a child process${t.layout ? `; it printed "${t.layout}"` : ''}.`),
+    ...peer.map((t) => `- ${t.label}: \`${t.command}\` in \`../shared/bench/peer\`: Flask under Gunicorn sync workers, ` +
+      "PaddleHub Serving's own architecture, with jieba's part-of-speech cutter (a cheaper algorithm than LAC's BiGRU-CRF; " +
+      'the same words on these texts, another tag set).'),
+    `- In-process limit: \`LacRunner\` on the model converted by \`convertLacDirectory\`` +
+      `${results.limit.source ? ` from \`${results.limit.source}\`` : ''}, with the server's session options (1 intra-op ` +
+      'thread), called in a loop. One call = the two texts as two model calls, the work of one request with `batch_size` 1; ' +
+      'no HTTP, no JSON, no hand-off between threads. First 1 thread, then 2 worker threads with a runner each (the 2-core ' +
+      'ceiling). Its req/s column is calls/s, its latency one call.',
+    '- CPU column: % of one core during the measured window (200 = both cores of this machine): the server\'s process ' +
+      'tree, in brackets its busiest main thread (the one that parses HTTP and JSON in a Node server; near 100 it is the ' +
+      'bottleneck), the load generator (the bench process), work outside the bench, and what was left idle. Server CPU ' +
+      'µs/req is server CPU time divided by answers: the cost of one request, whatever the layout (for the limit, of one ' +
+      'call). A measurement during which that ' +
+      'other work took 25% of a core or more is taken again, up to 3 times in all, after waiting (20 s at most) for a quiet ' +
+      'second; the least disturbed is kept.',
+    '- Memory: VmRSS of the server process and its children, read after its last load run.',
+    '',
+    '### Throughput and latency',
+    '',
+    mdTable(THROUGHPUT_HEADERS, throughputRows(results)),
+    '',
+    ...[...statusNotes(results), ...connectionNotes(results)].map((n) => `- ${n}`),
+    ...(notes.length ? ['', 'Measurements that other work on the machine disturbed or made us repeat (the figures above are the ' +
+      'least disturbed attempt):', '', ...notes.map((n) => `- ${n}`)] : []),
+    '',
+    '### Ratios (from this one run)',
+    '',
+    mdTable(RATIO_HEADERS, ratioRows(results)),
+    '',
+    '### Memory after the run',
+    '',
+    mdTable(MEMORY_HEADERS, memoryRows(results)),
+    '',
+    '### Caveats',
+    '',
+    `- The load generator runs on the same ${m.cores} cores as the server, so every HTTP figure is lower than it would be ` +
+      'with a separate client machine; its share is in the CPU column (more for the peer, whose connections are new for ' +
+      'every request). The in-process limit pays no such cost: ours / limit includes the load generator\'s cost.',
+    '- "other" CPU is work outside the bench, such as tests run by someone else on this machine.',
+    '- The peer does less work per request (jieba instead of a neural network), so ours / peer compares serving ' +
+      'architectures together with their models, not serving alone.',
+  ].join('\n');
+}

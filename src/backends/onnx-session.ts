@@ -40,6 +40,13 @@ export function getSession(modelPath: string): Promise<ort.InferenceSession> {
   return session;
 }
 
+/** Releases every session of this thread, so none is left for the thread's teardown to destroy. */
+export async function releaseSessions(): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  for (const session of all) await (await session.catch(() => undefined))?.release();
+}
+
 export function describeThread(): { threadId: number; device: Device } {
   return { threadId, device: myDevice(rawWorkerData as WorkerData | undefined) };
 }

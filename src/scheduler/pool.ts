@@ -5,6 +5,8 @@ import type { Device } from '../backends/device.js';
 import { TASK_CANCELLED, TASK_QUEUED, type TaskEnvelope } from './task.worker.js';
 
 const TASK_ENTRY = new URL('./task.worker.js', import.meta.url).href;
+/** How long close() waits for threads to exit after their tasks are done. */
+const THREAD_EXIT_WAIT_MS = 10_000;
 
 // The inference threads of one process. Every thread can run any module's task file and keeps its own
 // ONNX Runtime sessions, so a long request occupies one thread while the others keep answering.
@@ -33,6 +35,8 @@ export class InferencePool {
   readonly threads: number;
   readonly devices: Device[];
   private readonly piscina: Piscina;
+  /** Tasks handed to piscina and not yet finished, including those whose callers gave up waiting. */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(options: PoolOptions) {
     this.threads = options.devices.length;
@@ -64,11 +68,13 @@ export class InferencePool {
    * Runs a module's task file in a thread. When the signal fires, a task still queued is dropped and one
    * already running is left to finish in its thread; either way the caller is answered at once.
    */
-  async run<R>(file: string, payload: unknown, options: RunOptions = {}): Promise<R> {
+  async run<R>(file: string, payload: unknown, options: RunOptions = {}, barrier?: TaskEnvelope['barrier']): Promise<R> {
     const { signal } = options;
     if (signal?.aborted) throw translatePoolError(signal.reason, signal);
-    const envelope: TaskEnvelope = { file, payload, state: new SharedArrayBuffer(4) };
+    const envelope: TaskEnvelope = { file, payload, state: new SharedArrayBuffer(4), barrier };
     const work = this.piscina.run(envelope, { transferList: options.transferList as never });
+    this.inflight.add(work);
+    void work.then(() => this.inflight.delete(work), () => this.inflight.delete(work));
     if (!signal) return work.then((r) => r as R, (error: unknown) => Promise.reject(translatePoolError(error)));
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
@@ -88,14 +94,33 @@ export class InferencePool {
     }
   }
 
-  /** Runs one task on every thread at once, e.g. to load models before the first request. */
+  /** Runs a task once on every thread (a barrier keeps any thread from taking two), e.g. to load models. */
   async broadcast<R>(file: string, task: unknown): Promise<R[]> {
-    return Promise.all(Array.from({ length: this.threads }, () => this.run<R>(file, task)));
+    const barrier = { arrived: new SharedArrayBuffer(4), parties: this.threads };
+    return Promise.all(Array.from({ length: this.threads }, () => this.run<R>(file, task, {}, barrier)));
   }
 
-  /** Waits for the tasks still running (terminating a thread inside onnxruntime is not safe), then ends the threads. */
+  /**
+   * Resolves when no task is queued or running, including tasks whose callers have stopped waiting (a request
+   * that timed out, a client that went away). Call it once nothing submits new tasks.
+   */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * Waits for the tasks still running (terminating a thread inside onnxruntime is not safe), ends the threads,
+   * and resolves only once every thread has exited: a process that exits while a thread is still tearing
+   * down its onnxruntime sessions can abort.
+   */
   async close(): Promise<void> {
+    await this.drain();
+    const exited = this.piscina.threads.map((thread) => new Promise<void>((resolve) => {
+      thread.once('exit', () => resolve());
+      if (thread.threadId === -1) resolve();
+    }));
     await this.piscina.close();
+    await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, THREAD_EXIT_WAIT_MS).unref())]);
   }
 }
 

@@ -12,6 +12,24 @@ export interface TaskEnvelope {
   payload: unknown;
   /** One Int32 on a SharedArrayBuffer: TASK_QUEUED, TASK_STARTED or TASK_CANCELLED. */
   state: SharedArrayBuffer;
+  /**
+   * For tasks meant for every thread: after its task, a thread waits here until all `parties` have arrived,
+   * so no thread can take a second one and each thread runs exactly one.
+   */
+  barrier?: { arrived: SharedArrayBuffer; parties: number };
+}
+
+/** Longest a thread waits at a barrier for the others (a thread that died must not hang the rest). */
+const BARRIER_TIMEOUT_MS = 30_000;
+
+function arriveAndWait(barrier: NonNullable<TaskEnvelope['barrier']>): void {
+  const arrived = new Int32Array(barrier.arrived);
+  Atomics.add(arrived, 0, 1);
+  Atomics.notify(arrived, 0);
+  const deadline = Date.now() + BARRIER_TIMEOUT_MS;
+  for (let seen = Atomics.load(arrived, 0); seen < barrier.parties && Date.now() < deadline; seen = Atomics.load(arrived, 0)) {
+    Atomics.wait(arrived, 0, seen, deadline - Date.now());
+  }
 }
 
 type TaskFunction = (payload: unknown) => unknown;
@@ -29,5 +47,9 @@ function taskFunction(file: string): Promise<TaskFunction> {
 export default async function runTask(task: TaskEnvelope): Promise<unknown> {
   const state = new Int32Array(task.state);
   if (Atomics.compareExchange(state, 0, TASK_QUEUED, TASK_STARTED) !== TASK_QUEUED) return undefined;
-  return (await taskFunction(task.file))(task.payload);
+  try {
+    return await (await taskFunction(task.file))(task.payload);
+  } finally {
+    if (task.barrier) arriveAndWait(task.barrier);
+  }
 }

@@ -24,6 +24,8 @@ export interface Service {
   close(): Promise<void>;
 }
 
+const RELEASE_SESSIONS = new URL('../backends/release-sessions.worker.js', import.meta.url).href;
+
 /** Inference tasks allowed to wait per thread before requests get 503. */
 const QUEUE_PER_THREAD = 256;
 
@@ -66,6 +68,9 @@ export async function startService(config: ServingConfig, modules: ServiceModule
         state.draining = true;
         await app.close();
         for (const module of served.values()) await module.loaded.close?.();
+        // Threads are ended only once idle and without sessions: one terminated inside onnxruntime aborts the process.
+        await pool.drain();
+        await pool.broadcast(RELEASE_SESSIONS, {});
         await pool.close();
       })();
       return closing;

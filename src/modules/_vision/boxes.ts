@@ -54,3 +54,13 @@ export function clipBox<T extends Box>(box: T, width: number, height: number): T
   const clip = (v: number, max: number) => Math.min(Math.max(v, 0), max);
   return { ...box, left: clip(box.left, width), top: clip(box.top, height), right: clip(box.right, width), bottom: clip(box.bottom, height) };
 }
+
+/** One object in PaddleHub's detection result (yolov3_darknet53_coco2017's format), edges in image pixels. */
+export interface DetectedObject {
+  label: string;
+  confidence: number;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}

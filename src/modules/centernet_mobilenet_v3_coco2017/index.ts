@@ -1,7 +1,7 @@
 import { DEFAULT_IMAGE_LIMITS, decodeImage, readImages, resizeImage, visualizeJpegBase64, type ImageSource } from '../../media/index.js';
 import { installTfjsModel, installedTfjsModel } from '../../backends/tfjs/npm-model-install.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
-import { clipBox, type ScoredBox } from '../_vision/boxes.js';
+import { clipBox, type DetectedObject, type ScoredBox } from '../_vision/boxes.js';
 import { checkCenternet } from './check.js';
 import { COCO_LABELS } from '../_vision/coco-labels.js';
 import type { DetectTask, DetectWarmup } from './detect.worker.js';
@@ -10,15 +10,6 @@ import { mapLimit } from '../../scheduler/lanes.js';
 import { detectionArgsHelp, detectionInitSchema, detectionPredictSchema, type DetectionPredictArgs } from './predict-schema.js';
 
 const WORKER = new URL('./detect.worker.js', import.meta.url).href;
-
-export interface DetectedObject {
-  label: string;
-  confidence: number;
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
 
 export interface DetectionResult {
   data: DetectedObject[];

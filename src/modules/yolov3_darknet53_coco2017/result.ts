@@ -1,16 +1,11 @@
+import type { DetectedObject } from '../_vision/boxes.js';
 import type { RawDetection } from './outputs.js';
 
 // PaddleHub's result for one image (yolov3_darknet53_coco2017's processor.postprocess): float box edges
 // clipped to the image, keys in its order.
 
-export interface Yolov3Detection {
-  label: string;
-  confidence: number;
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
+/** One detection; the shape every COCO detector here answers with. */
+export type Yolov3Detection = DetectedObject;
 
 export interface Yolov3Result {
   data: Yolov3Detection[];

@@ -1,11 +1,12 @@
 // Regenerates docs/benchmarks.md from the newest results file of each bench in bench/results/, so running one
-// bench refreshes its section and keeps the others. A new bench (OCR, detection) adds one entry to SECTIONS.
+// bench refreshes its section and keeps the others. A new bench adds one entry to SECTIONS.
 // Also runnable alone: `node dist/bench/docs.js` rebuilds the page from the results already there.
 
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { lacDocSection, type LacResults } from './lac.report.js';
+import { visionDocSection, type VisionResults } from './vision.report.js';
 
 export interface DocSection {
   /** Results files are `<prefix>-<ISO time>.json`. */
@@ -15,6 +16,8 @@ export interface DocSection {
 
 const SECTIONS: DocSection[] = [
   { prefix: 'lac', render: (results, file) => lacDocSection(results as LacResults, file) },
+  { prefix: 'ocr', render: (results, file) => visionDocSection(results as VisionResults, file) },
+  { prefix: 'detection', render: (results, file) => visionDocSection(results as VisionResults, file) },
 ];
 
 /** The repository root, from dist/bench/docs.js or bench/docs.ts alike. */

@@ -1,6 +1,7 @@
-// `npm run bench`: lac throughput and latency in one run, for our server over HTTP (default layout and
-// 2 processes x 1 thread), for the peer (Flask + Gunicorn, PaddleHub's architecture) and for the model called
-// in-process (the limit). Writes bench/results/lac-<time>.json, prints a table, regenerates docs/benchmarks.md.
+// `npm run bench -- lac` (part of `npm run bench`): lac throughput and latency in one run, for our server
+// over HTTP (default layout and 2 processes x 1 thread), for the peer (Flask + Gunicorn, PaddleHub's
+// architecture) and for the model called in-process (the limit). Writes bench/results/lac-<time>.json,
+// prints a table, regenerates docs/benchmarks.md.
 // Env: BENCH_SECONDS (measured seconds per concurrency, default 8), HUB_HOME (default a folder in the temp dir,
 // so converted weights are reused between runs and ~/.hub-serving is untouched), HUB_LAC_DIR (weights folder).
 
@@ -16,7 +17,8 @@ import { measureLimit } from './lac.limit.js';
 import { lacConsoleReport, lacRatios, type HttpTarget, type LacResults } from './lac.report.js';
 import { measureLoad, warmUp } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
-import { cpuWindow, treeMemory, waitForQuiet } from './lib/proc.js';
+import { leastDisturbed, measuredSeconds } from './lib/disturbance.js';
+import { cpuWindow, treeMemory } from './lib/proc.js';
 import { freePort, startServer, which, type RunningServer, type ServerSpec } from './lib/servers.js';
 
 const CONCURRENCIES = [1, 16, 64];
@@ -27,19 +29,6 @@ const TEXTS = ['今天是个好日子', '天气预报说今天要下雨'];
 const BODY = JSON.stringify({ texts: TEXTS, batch_size: 1 });
 const EXPECTED_WORDS = [['今天', '是', '个', '好日子'], ['天气预报', '说', '今天', '要', '下雨']];
 const PEER_DIR = join(repoRoot, '..', 'shared', 'bench', 'peer');
-/** % of one core taken by work outside the bench above which a measurement is taken again. */
-const OTHER_CPU_RETRY = 25;
-const MAX_ATTEMPTS = 3;
-/** Longest wait for the machine to go quiet before each measurement. */
-const QUIET_WAIT_MS = 20000;
-
-function measuredSeconds(): number {
-  const raw = process.env.BENCH_SECONDS;
-  if (raw === undefined || raw === '') return 8;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > 600) throw new Error(`BENCH_SECONDS=${raw}: expected a number of seconds in (0, 600]`);
-  return value;
-}
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -78,26 +67,6 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * The machine is shared (other people's builds and tests run on it too): each measurement waits a bounded
- * time for a quiet moment, and one during which other work still took a real share of the cores is
- * repeated, at most MAX_ATTEMPTS times in all; the least disturbed one is kept.
- */
-async function leastDisturbed<T>(label: string, measure: () => Promise<T>, otherOf: (t: T) => number): Promise<T & { attempts: number }> {
-  let best: T | undefined;
-  let attempts = 0;
-  while (attempts < MAX_ATTEMPTS) {
-    attempts++;
-    const waited = await waitForQuiet(OTHER_CPU_RETRY, QUIET_WAIT_MS);
-    if (waited > 1500) log(`  ${label}: waited ${Math.round(waited / 1000)} s for other work on the machine to calm down`);
-    const result = await measure();
-    if (best === undefined || otherOf(result) < otherOf(best)) best = result;
-    if (otherOf(result) < OTHER_CPU_RETRY) break;
-    if (attempts < MAX_ATTEMPTS) log(`  ${label}: other work used ${otherOf(result)}% of a core meanwhile; measuring again`);
-  }
-  return { ...best!, attempts };
 }
 
 interface TargetPlan {
@@ -172,7 +141,7 @@ async function runTarget(plan: TargetPlan, seconds: number): Promise<HttpTarget>
         const endCpu = cpuWindow(running.pid); // the measured window only
         const load = await measureLoad({ url, body: BODY, connections, seconds });
         return { ...load, cpu: endCpu() };
-      }, (r) => r.cpu.otherPct);
+      }, (r) => r.cpu.otherPct, log);
       target.runs.push(run);
       log(`  c=${connections}: ${run.rps} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, errors ${run.errors}, non-2xx ${run.non2xx}`);
       if (!server.running) throw new Error(`the server exited during the run (stderr: ${server.stderr().slice(-300)})`);
@@ -203,7 +172,7 @@ async function runLimit(seconds: number): Promise<LacResults['limit']> {
     for (const threads of LIMIT_THREADS) {
       log(`in-process limit: ${threads} thread(s)`);
       const run = await leastDisturbed(`${threads} thread(s)`, () => measureLimit(artifacts, TEXTS, threads, WARMUP_SECONDS, seconds, checkWords),
-        (r) => r.cpu.otherPct);
+        (r) => r.cpu.otherPct, log);
       limit.runs.push(run);
       log(`  ${run.callsPerSecond} calls/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms`);
     }
@@ -214,7 +183,7 @@ async function runLimit(seconds: number): Promise<LacResults['limit']> {
 }
 
 async function main(): Promise<void> {
-  const seconds = measuredSeconds();
+  const seconds = measuredSeconds(8);
   const start = new Date();
   const machine = machineInfo(start);
   log(`lac bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${seconds} s per concurrency`);

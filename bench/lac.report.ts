@@ -5,7 +5,7 @@ import type { MachineInfo } from './lib/machine.js';
 import type { CpuShare, TreeMemory } from './lib/proc.js';
 import type { StopReport } from './lib/servers.js';
 import type { LimitResult } from './lac.limit.js';
-import { mdTable, num } from './lib/markdown.js';
+import { mdTable, num, textTable } from './lib/markdown.js';
 
 export interface HttpRun extends LoadResult {
   cpu: CpuShare;
@@ -142,13 +142,6 @@ function ratioRows(results: LacResults): string[][] {
 }
 
 const RATIO_HEADERS = ['ours', 'conc.', 'ours / peer', 'ours / limit 1 thread', 'ours / limit 2 threads', 'ours / our default layout'];
-
-/** Fixed-width text table for the terminal. */
-function textTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 function memoryRows(results: LacResults): string[][] {
   return results.targets.filter((t) => t.memory).map((t) => [

@@ -1,6 +1,22 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
+
+// Checksums of weights. Streaming, because weight files can be hundreds of megabytes and must not be read
+// into memory whole.
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+async function feed(hash: Hash, path: string): Promise<void> {
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+}
+
+/** sha256 of a file's contents, as 64 lowercase hex digits. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await feed(hash, path);
+  return hash.digest('hex');
+}
 
 /** sha256 over the names and contents of files, in the order given: the cache key of converted weights. */
 export async function checksumFiles(files: string[]): Promise<string> {
@@ -8,7 +24,14 @@ export async function checksumFiles(files: string[]): Promise<string> {
   for (const file of files) {
     hash.update(basename(file));
     hash.update('\0');
-    hash.update(await readFile(file));
+    await feed(hash, file);
   }
   return hash.digest('hex');
+}
+
+/** A pinned sum in canonical form (lowercase); throws when it is not 64 hex digits. */
+export function normaliseSha256(value: string, what = 'sha256'): string {
+  const sum = value.trim().toLowerCase();
+  if (!SHA256_HEX.test(sum)) throw new Error(`${what} ${JSON.stringify(value)} is not a sha256 sum (64 hex digits)`);
+  return sum;
 }

@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { basename, dirname, join, resolve } from 'node:path';
-import { normaliseSha256, sha256File } from './file-sha256.js';
+import { normaliseSha256, sha256File } from './checksum.js';
 
 // Install sources for weights that no reachable package holds: a URL with a pinned sha256, or a local path
 // the user names (init_args or an environment variable). A download reaches its final name only after its

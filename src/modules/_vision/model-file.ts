@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { sha256File } from '../../hub/file-sha256.js';
+import { sha256File } from '../../hub/checksum.js';
 import { paths } from '../../hub/home.js';
 import { fetchVerified } from '../../hub/url-source.js';
 import type { InstallProgress } from '../types.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { sha256File } from '../../hub/file-sha256.js';
+import { sha256File } from '../../hub/checksum.js';
 import { paths } from '../../hub/home.js';
 import { tfjsModelFiles } from '../../backends/tfjs/model-files.js';
 import { blazefaceMediapipe } from '../blazeface_mediapipe/index.js';

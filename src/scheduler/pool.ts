@@ -2,9 +2,11 @@ import { Piscina } from 'piscina';
 import type { TransferListItem } from 'node:worker_threads';
 import { HubError, hubError } from '../errors/catalogue.js';
 import type { Device } from '../backends/device.js';
-import { TASK_CANCELLED, TASK_QUEUED, type TaskEnvelope } from './task.worker.js';
+import { DUPLICATE, TASK_CANCELLED, TASK_QUEUED, newBarrier, type Barrier, type TaskEnvelope } from './task.worker.js';
 
 const TASK_ENTRY = new URL('./task.worker.js', import.meta.url).href;
+/** Times a copy of a task for every thread is sent again after landing on a thread that had one. */
+const BROADCAST_ATTEMPTS = 50;
 /** How long close() waits for threads to exit after their tasks are done. */
 const THREAD_EXIT_WAIT_MS = 10_000;
 
@@ -51,6 +53,9 @@ export class InferencePool {
       minThreads: this.threads,
       maxThreads: this.threads,
       maxQueue: options.maxQueue,
+      // A second task waits inside each thread, so a thread never idles for a round trip between tasks
+      // (measured: +22% requests/s for lac at 16-64 concurrent clients on 2 cores).
+      concurrentTasksPerWorker: 2,
       idleTimeout: Infinity,
       workerData,
     });
@@ -68,7 +73,7 @@ export class InferencePool {
    * Runs a module's task file in a thread. When the signal fires, a task still queued is dropped and one
    * already running is left to finish in its thread; either way the caller is answered at once.
    */
-  async run<R>(file: string, payload: unknown, options: RunOptions = {}, barrier?: TaskEnvelope['barrier']): Promise<R> {
+  async run<R>(file: string, payload: unknown, options: RunOptions = {}, barrier?: Barrier): Promise<R> {
     const { signal } = options;
     if (signal?.aborted) throw translatePoolError(signal.reason, signal);
     const envelope: TaskEnvelope = { file, payload, state: new SharedArrayBuffer(4), barrier };
@@ -94,10 +99,17 @@ export class InferencePool {
     }
   }
 
-  /** Runs a task once on every thread (a barrier keeps any thread from taking two), e.g. to load models. */
+  /** Runs a task once on every thread, e.g. to load models or to release them; see Barrier. */
   async broadcast<R>(file: string, task: unknown): Promise<R[]> {
-    const barrier = { arrived: new SharedArrayBuffer(4), parties: this.threads };
-    return Promise.all(Array.from({ length: this.threads }, () => this.run<R>(file, task, {}, barrier)));
+    const barrier = newBarrier(this.threads);
+    const once = async (): Promise<R> => {
+      for (let attempt = 0; attempt < BROADCAST_ATTEMPTS; attempt++) {
+        const result = await this.run<R | typeof DUPLICATE>(file, task, {}, barrier);
+        if (result !== DUPLICATE) return result as R;
+      }
+      throw new Error(`a task for every thread did not reach all ${this.threads} threads`);
+    };
+    return Promise.all(Array.from({ length: this.threads }, once));
   }
 
   /**

@@ -1,3 +1,5 @@
+import { threadId } from 'node:worker_threads';
+
 // The entry of every inference thread: runs a module's task file unless the task was cancelled while queued.
 // Cancelling is a compare-and-swap on a shared flag rather than piscina's abort, because aborting a running
 // task terminates its thread, and a thread terminated inside onnxruntime can bring the process down at exit.
@@ -12,23 +14,48 @@ export interface TaskEnvelope {
   payload: unknown;
   /** One Int32 on a SharedArrayBuffer: TASK_QUEUED, TASK_STARTED or TASK_CANCELLED. */
   state: SharedArrayBuffer;
-  /**
-   * For tasks meant for every thread: after its task, a thread waits here until all `parties` have arrived,
-   * so no thread can take a second one and each thread runs exactly one.
-   */
-  barrier?: { arrived: SharedArrayBuffer; parties: number };
+  /** For tasks meant for every thread once (see claim and gather below). */
+  barrier?: Barrier;
 }
+
+/**
+ * A task for every thread: each thread claims its place before running the task (a second copy reaching a
+ * thread that has one answers DUPLICATE, and the pool sends it again, to another thread), and after running
+ * it waits, without blocking its event loop, until every thread is done. A waiting thread stays busy in the
+ * pool's eyes, so the copies sent again go to the threads that have none yet.
+ */
+export interface Barrier {
+  /** Int32 [claimed, done, threadId x parties]. */
+  cells: SharedArrayBuffer;
+  parties: number;
+}
+
+export const DUPLICATE = 'hub:duplicate-on-thread';
 
 /** Longest a thread waits at a barrier for the others (a thread that died must not hang the rest). */
 const BARRIER_TIMEOUT_MS = 30_000;
 
-function arriveAndWait(barrier: NonNullable<TaskEnvelope['barrier']>): void {
-  const arrived = new Int32Array(barrier.arrived);
-  Atomics.add(arrived, 0, 1);
-  Atomics.notify(arrived, 0);
+export function newBarrier(parties: number): Barrier {
+  return { cells: new SharedArrayBuffer(4 * (2 + parties)), parties };
+}
+
+function claim(barrier: Barrier): boolean {
+  const cells = new Int32Array(barrier.cells);
+  const claimed = Math.min(Atomics.load(cells, 0), barrier.parties);
+  for (let i = 0; i < claimed; i++) if (Atomics.load(cells, 2 + i) === threadId) return false;
+  const slot = Atomics.add(cells, 0, 1);
+  if (slot < barrier.parties) Atomics.store(cells, 2 + slot, threadId);
+  return true;
+}
+
+async function gather(barrier: Barrier): Promise<void> {
+  const cells = new Int32Array(barrier.cells);
+  Atomics.add(cells, 1, 1);
+  Atomics.notify(cells, 1);
   const deadline = Date.now() + BARRIER_TIMEOUT_MS;
-  for (let seen = Atomics.load(arrived, 0); seen < barrier.parties && Date.now() < deadline; seen = Atomics.load(arrived, 0)) {
-    Atomics.wait(arrived, 0, seen, deadline - Date.now());
+  for (let done = Atomics.load(cells, 1); done < barrier.parties && Date.now() < deadline; done = Atomics.load(cells, 1)) {
+    const wait = Atomics.waitAsync(cells, 1, done, deadline - Date.now());
+    if (wait.async) await wait.value;
   }
 }
 
@@ -46,10 +73,13 @@ function taskFunction(file: string): Promise<TaskFunction> {
 
 export default async function runTask(task: TaskEnvelope): Promise<unknown> {
   const state = new Int32Array(task.state);
+  // Loading the task file yields to the thread's next task; the flag is taken only once this one really runs.
+  const run = await taskFunction(task.file);
   if (Atomics.compareExchange(state, 0, TASK_QUEUED, TASK_STARTED) !== TASK_QUEUED) return undefined;
+  if (task.barrier && !claim(task.barrier)) return DUPLICATE;
   try {
-    return await (await taskFunction(task.file))(task.payload);
+    return await run(task.payload);
   } finally {
-    if (task.barrier) arriveAndWait(task.barrier);
+    if (task.barrier) await gather(task.barrier);
   }
 }

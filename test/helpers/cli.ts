@@ -109,7 +109,7 @@ export interface Reply {
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Reply> {
   const payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
-  const response = await fetch(url, { method: 'POST', headers, body: payload as BodyInit });
+  const response = await fetch(url, { method: 'POST', headers, body: payload as RequestInit['body'] });
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text), headers: response.headers, text };
 }

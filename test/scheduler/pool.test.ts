@@ -4,6 +4,7 @@ import { hubError } from '../../src/errors/catalogue.js';
 import { InferencePool } from '../../src/scheduler/pool.js';
 
 const TASK = new URL('./counting.task.js', import.meta.url).href;
+const THREAD_ID_TASK = new URL('./thread-id.task.js', import.meta.url).href;
 type Ran = { count: number; start: number; end: number };
 
 test('tasks run on every thread at once', async () => {
@@ -46,13 +47,26 @@ test('a full queue is refused with 503', async () => {
   const pool = new InferencePool({ devices: [{ kind: 'cpu' }], maxQueue: 1, intraOpThreads: 1 });
   try {
     const counter = new SharedArrayBuffer(4);
-    const tasks = [0, 1, 2].map(() => pool.run(TASK, { busyMs: 100, counter }));
+    // Two tasks wait inside the thread, one in the queue: the fourth and fifth are refused.
+    const tasks = [0, 1, 2, 3, 4].map(() => pool.run(TASK, { busyMs: 100, counter }));
     const results = await Promise.allSettled(tasks);
     const refused = results.filter((r) => r.status === 'rejected');
     assert.ok(refused.length >= 1);
     const error = (refused[0] as PromiseRejectedResult).reason as { http: number; status: string };
     assert.equal(error.http, 503);
     assert.equal(error.status, '118');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a task for every thread reaches each thread exactly once, even with tasks queued inside threads', async () => {
+  const pool = new InferencePool({ devices: [{ kind: 'cpu' }, { kind: 'cpu' }], maxQueue: 8, intraOpThreads: 1 });
+  try {
+    for (let round = 0; round < 5; round++) {
+      const ids = await pool.broadcast<number>(THREAD_ID_TASK, {});
+      assert.equal(new Set(ids).size, 2, `round ${round}: two distinct threads, got ${ids.join(',')}`);
+    }
   } finally {
     await pool.close();
   }

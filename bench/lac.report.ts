@@ -6,6 +6,7 @@ import type { CpuShare, TreeMemory } from './lib/proc.js';
 import type { StopReport } from './lib/servers.js';
 import type { LimitResult } from './lac.limit.js';
 import { mdTable, num, textTable } from './lib/markdown.js';
+import { disturbanceNote } from './lib/disturbance.js';
 
 export interface HttpRun extends LoadResult {
   cpu: CpuShare;
@@ -127,9 +128,8 @@ function statusNotes(results: LacResults): string[] {
 function disturbed(results: LacResults): string[] {
   const notes: string[] = [];
   const note = (what: string, other: number, top: string[] | undefined, attempts: number) => {
-    if (other < 10 && attempts === 1) return;
-    notes.push(`${what}: other work used ${other}% of a core${top?.length ? ` (${top.join(', ')})` : ''}` +
-      `${attempts > 1 ? `; measured ${attempts} times, the least disturbed kept` : ''}`);
+    const line = disturbanceNote(what, other, top, attempts);
+    if (line) notes.push(line);
   };
   for (const t of results.targets) for (const r of t.runs) note(`${t.label}, c=${r.connections}`, r.cpu.otherPct, r.cpu.otherTop, r.attempts);
   for (const l of results.limit.runs) note(`in-process limit, ${l.threads} thread(s)`, l.cpu.otherPct, l.cpu.otherTop, l.attempts);

@@ -3,6 +3,7 @@
 import type { HttpRun, HttpTarget, LimitRun } from './lac.report.js';
 import type { MachineInfo } from './lib/machine.js';
 import { mdTable, num, textTable } from './lib/markdown.js';
+import { disturbanceNote } from './lib/disturbance.js';
 
 export type VisionBench = 'ocr' | 'detection';
 
@@ -89,9 +90,8 @@ function notes(results: VisionResults): string[] {
 function disturbed(results: VisionResults): string[] {
   const out: string[] = [];
   const note = (what: string, other: number, top: string[] | undefined, attempts: number) => {
-    if (other < 10 && attempts === 1) return;
-    out.push(`${what}: other work used ${other}% of a core${top?.length ? ` (${top.join(', ')})` : ''}` +
-      `${attempts > 1 ? `; measured ${attempts} times, the least disturbed kept` : ''}`);
+    const line = disturbanceNote(what, other, top, attempts);
+    if (line) out.push(line);
   };
   for (const r of results.served.runs) note(`${results.served.label}, c=${r.connections}`, r.cpu.otherPct, r.cpu.otherTop, r.attempts);
   for (const l of results.inProcess.runs) note(`in-process, ${l.threads} thread(s)`, l.cpu.otherPct, l.cpu.otherTop, l.attempts);

@@ -37,3 +37,10 @@ export function measuredSeconds(fallback: number): number {
   if (!Number.isFinite(value) || value <= 0 || value > 600) throw new Error(`BENCH_SECONDS=${raw}: expected a number of seconds in (0, 600]`);
   return value;
 }
+
+/** One line for the docs about a measurement that other work disturbed or made us repeat; none if it was clean. */
+export function disturbanceNote(what: string, otherPct: number, top: string[] | undefined, attempts: number): string | undefined {
+  if (otherPct < 10 && attempts === 1) return undefined;
+  return `${what}: other work used ${otherPct}% of a core${top?.length ? ` (${top.join(', ')})` : ''}` +
+    `${attempts > 1 ? `; measured ${attempts} times, the least disturbed kept` : ''}`;
+}

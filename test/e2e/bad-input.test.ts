@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { post, lacSkipReason, startServer, type Reply, type RunningServer } from '../helpers/cli.js';
+import { post, lacSkipReason, startServer, type Reply, type RunningServer, expectError } from '../helpers/cli.js';
 
 // Every kind of bad request gets the envelope and the right HTTP status, and the server stays right afterwards.
 
@@ -37,12 +37,6 @@ describe('bad input', { skip: lacSkipReason() }, () => {
     if (server) assert.equal(await server.stop(), 0);
   });
 
-  const expectError = (reply: Reply, http: number, status: string, msg: RegExp) => {
-    assert.equal(reply.status, http, reply.text);
-    assert.equal(reply.body.status, status, reply.text);
-    assert.match(reply.body.msg, msg);
-    assert.equal(reply.body.results, '');
-  };
 
   test('wrong types and ranges name the argument and what is allowed', async () => {
     expectError(await post(`${url}/predict/lac`, { text: 5 }), 400, '113', /^text: 5 is not allowed: expected a string or a list of strings/);

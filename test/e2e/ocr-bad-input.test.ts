@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { post, startServer, type Reply, type RunningServer } from '../helpers/cli.js';
+import { post, startServer, type Reply, type RunningServer, expectError } from '../helpers/cli.js';
 import { corruptPng, pngBomb } from '../media/fixtures.js';
 import { renderText, requireRendererOrSkip } from '../media/render-text.js';
 
@@ -24,13 +24,6 @@ describe('ocr task: bad images', () => {
     if (server) assert.equal(await server.stop(), 0);
   });
 
-  const expectError = (reply: Reply, http: number, status: string, msg: RegExp) => {
-    assert.equal(reply.status, http, reply.text);
-    assert.equal(reply.body.status, status, reply.text);
-    assert.match(reply.body.msg, msg);
-    assert.equal(reply.body.results, '');
-    assert.doesNotMatch(reply.body.msg, /\n\s+at /, 'no stack trace reaches the client');
-  };
 
   const stillServes = async () => {
     const reply = await post(url, { images: [good] });

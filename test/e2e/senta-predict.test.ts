@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, freshHubHome, post, lacSkipReason, requireLacOrSkip, runHub, startServer, type Reply, type RunningServer } from '../helpers/cli.js';
+import { freePort, freshHubHome, post, lacSkipReason, requireLacOrSkip, runHub, startServer, type Reply, type RunningServer, expectError } from '../helpers/cli.js';
 import { TINY_UNK, referenceProbs, tinyParams, writeTinySentaDir } from '../modules/senta/tiny-senta.js';
 
 // senta_bilstm through the real CLI and HTTP, on a tiny BiLSTM built by the test: PaddleHub's reply format,
@@ -42,12 +42,6 @@ function checkShape(r: SentaResult, text: string): void {
   else assert.ok(r.negative_probs >= r.positive_probs, 'label 0 has the larger negative probability');
 }
 
-const expectError = (reply: Reply, http: number, status: string, msg: RegExp) => {
-  assert.equal(reply.status, http, reply.text);
-  assert.equal(reply.body.status, status, reply.text);
-  assert.match(reply.body.msg, msg);
-  assert.equal(reply.body.results, '');
-};
 
 describe('senta_bilstm over HTTP with weights from init_args.directory', { skip: lacSkipReason() }, () => {
   let server: RunningServer | undefined;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -105,6 +106,15 @@ export interface Reply {
   body: { msg: string; results: unknown; status: string };
   headers: Headers;
   text: string;
+}
+
+/** An error reply: the HTTP status, the envelope's status and message, empty results, no stack trace. */
+export function expectError(reply: Reply, http: number, status: string, msg: RegExp): void {
+  assert.equal(reply.status, http, reply.text);
+  assert.equal(reply.body.status, status, reply.text);
+  assert.match(reply.body.msg, msg);
+  assert.equal(reply.body.results, '');
+  assert.doesNotMatch(reply.body.msg, /\n\s+at /, 'no stack trace reaches the client');
 }
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Reply> {

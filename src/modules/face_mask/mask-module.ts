@@ -1,8 +1,7 @@
 import { missingClassifierMessage } from './classifier-source.js';
 import { z } from 'zod';
-import { DEFAULT_IMAGE_LIMITS, decodeImage, readImages, visualizeJpegBase64, type ImageSource } from '../../media/index.js';
+import { mapImages, visualizeJpegBase64, type RgbImage } from '../../media/index.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition, ModuleManifest } from '../types.js';
-import { mapLimit } from '../../scheduler/lanes.js';
 import { prepareFaceInput } from '../blazeface_mediapipe/face-input.js';
 import { faceOverlays, round4 } from '../blazeface_mediapipe/index.js';
 import { faceArgsHelp, facePredictSchema, type FacePredictArgs } from '../blazeface_mediapipe/predict-schema.js';
@@ -44,13 +43,10 @@ class MaskModule implements LoadedModule {
 
   async predict(raw: Record<string, unknown>, call: CallContext): Promise<MaskResult[]> {
     const args = raw as FacePredictArgs;
-    const sources = await readImages(args.images ?? [], { limits: DEFAULT_IMAGE_LIMITS });
-    return mapLimit(sources, this.context.pool.threads, (source) => this.detect(source, args, call));
+    return mapImages(args.images ?? [], this.context.pool.threads, call.signal, (image) => this.detect(image, args, call));
   }
 
-  private async detect(source: ImageSource, args: FacePredictArgs, call: CallContext): Promise<MaskResult> {
-    call.signal.throwIfAborted();
-    const image = await decodeImage(source, DEFAULT_IMAGE_LIMITS);
+  private async detect(image: RgbImage, args: FacePredictArgs, call: CallContext): Promise<MaskResult> {
     const prepared = await prepareFaceInput(image);
     call.signal.throwIfAborted();
     // The pixels move to the thread; visualisation needs them afterwards, so then a copy goes instead.

@@ -1,5 +1,4 @@
-import { DEFAULT_IMAGE_LIMITS, decodeImage, readImages, resizeImage, visualizeJpegBase64, type ImageSource } from '../../media/index.js';
-import { mapLimit } from '../../scheduler/lanes.js';
+import { mapImages, resizeImage, visualizeJpegBase64, type RgbImage } from '../../media/index.js';
 import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../_vision/prepared.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
 import { COCO_LABELS } from '../_vision/coco-labels.js';
@@ -22,15 +21,10 @@ class Yolov3Module implements LoadedModule {
 
   async predict(raw: Record<string, unknown>, call: CallContext): Promise<Yolov3Result[]> {
     const args = raw as Yolov3PredictArgs;
-    // Every image's header is checked before any is decoded, so a bad tenth image costs nine decodes nothing.
-    const sources = await readImages(args.images ?? [], { limits: DEFAULT_IMAGE_LIMITS });
-    // The model zoo's export answers for one image per call; images run in parallel across the threads.
-    return mapLimit(sources, this.context.pool.threads, (source) => this.detect(source, args, call));
+    return mapImages(args.images ?? [], this.context.pool.threads, call.signal, (image) => this.detect(image, args, call));
   }
 
-  private async detect(source: ImageSource, args: Yolov3PredictArgs, call: CallContext): Promise<Yolov3Result> {
-    call.signal.throwIfAborted();
-    const image = await decodeImage(source, DEFAULT_IMAGE_LIMITS);
+  private async detect(image: RgbImage, args: Yolov3PredictArgs, call: CallContext): Promise<Yolov3Result> {
     const plan = letterboxPlan(image.width, image.height, this.side);
     // Bicubic, as keras-yolo3's PIL resize.
     const resized = await resizeImage(image, plan.width, plan.height, 'cubic');

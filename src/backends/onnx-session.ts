@@ -29,11 +29,15 @@ export function sessionOptions(target: Device, intraOpThreads: number): ort.Infe
   };
 }
 
-export function getSession(modelPath: string): Promise<ort.InferenceSession> {
+/**
+ * The thread's session for a model file, created on first use. `overrides` let a model change options such as
+ * the memory arena (a model whose inputs vary in size lets go of memory after a peak only without the arena).
+ */
+export function getSession(modelPath: string, overrides: ort.InferenceSession.SessionOptions = {}): Promise<ort.InferenceSession> {
   let session = sessions.get(modelPath);
   if (!session) {
     const data = rawWorkerData as WorkerData | undefined;
-    session = ort.InferenceSession.create(modelPath, sessionOptions(myDevice(data), data?.intraOpThreads ?? 1));
+    session = ort.InferenceSession.create(modelPath, { ...sessionOptions(myDevice(data), data?.intraOpThreads ?? 1), ...overrides });
     sessions.set(modelPath, session);
     session.catch(() => sessions.delete(modelPath));
   }

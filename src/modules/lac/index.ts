@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CallContext, LoadedModule, ModuleContext, ModuleDefinition, InstallResult } from '../types.js';
-import { lacFiles, type LacVocabFile } from './cache-files.js';
-import { LAC_TASK_FILE, packBatch, runBatches } from './batch.js';
+import { readLexicon } from './cache-files.js';
+import { LAC_TASK_FILE, threadBatches } from './batch.js';
 import { lacManifest } from './manifest.js';
+import { LAC_DEFAULT_LIMITS, analyseTexts, type LacLexicon } from './pipeline.js';
 import { lacArgsHelp, lacInitSchema, lacPredictSchema, type LacPredictArgs } from './predict-schema.js';
-import { encodeText, tagsToWords } from './segment.js';
-import { applyUserDict, parseUserDict, type UserDict } from './user-dict.js';
+import { parseUserDict, type UserDict } from './user-dict.js';
 import { installLac, installedLac } from './weights.js';
 
 export interface LacResult {
@@ -21,9 +20,7 @@ class LacModule implements LoadedModule {
     private readonly context: ModuleContext,
     readonly weightsFrom: string,
     private readonly directory: string,
-    private readonly vocab: Map<string, number>,
-    private readonly oovId: number,
-    private readonly tags: string[],
+    private readonly lexicon: LacLexicon,
     private readonly userDict: UserDict | undefined,
   ) {}
 
@@ -31,24 +28,11 @@ class LacModule implements LoadedModule {
     const args = raw as LacPredictArgs;
     const input = args.text ?? args.texts ?? [];
     const texts = typeof input === 'string' ? [input] : input;
-    const results: LacResult[] = new Array(texts.length);
-    const pending: number[] = [];
-    texts.forEach((text, i) => {
-      if (text.length === 0) results[i] = { word: [''], tag: [''] };
-      else pending.push(i);
-    });
-    const batches: number[][] = [];
-    for (let i = 0; i < pending.length; i += args.batch_size) batches.push(pending.slice(i, i + args.batch_size));
-    const encoded = batches.map((batch) => batch.map((i) => encodeText(texts[i]!, this.vocab, this.oovId)));
-    const tagIds = await runBatches(this.context.pool, this.directory, encoded.map((batch) => packBatch(batch.map((e) => e.ids))), call.signal);
-    batches.forEach((batch, n) => batch.forEach((textIndex, b) => {
-      let result = tagsToWords(encoded[n]![b]!.chars, tagIds[n]![b]!, this.tags);
-      if (this.userDict) result = applyUserDict(this.userDict, texts[textIndex]!, result);
-      results[textIndex] = args.return_tag ? result : { word: result.word };
-    }));
-    return results;
+    const limits = { ...LAC_DEFAULT_LIMITS, maxRows: args.batch_size };
+    const run = threadBatches(this.context.pool, this.directory, call.signal);
+    const results = await analyseTexts(texts, this.lexicon, limits, run, this.userDict);
+    return args.return_tag ? results : results.map(({ word }) => ({ word }));
   }
-
 }
 
 async function loadUserDict(path: string | undefined): Promise<UserDict | undefined> {
@@ -76,12 +60,10 @@ export const lac: ModuleDefinition = {
   async load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule> {
     const init = context.initArgs as { user_dict?: string };
     const userDict = await loadUserDict(init.user_dict);
-    const vocabFile = JSON.parse(await readFile(join(installed.directory, lacFiles.vocab), 'utf8')) as LacVocabFile;
-    const tags = JSON.parse(await readFile(join(installed.directory, lacFiles.tags), 'utf8')) as string[];
-    const vocab = new Map(Object.entries(vocabFile.chars));
+    const lexicon = await readLexicon(installed.directory);
     // Every thread loads the session now, so the first request does not pay for it.
     await context.pool.broadcast(LAC_TASK_FILE, { directory: installed.directory, warmup: true });
-    return new LacModule(context, installed.source, installed.directory, vocab, vocabFile.oovId, tags, userDict);
+    return new LacModule(context, installed.source, installed.directory, lexicon, userDict);
   },
 };
 

@@ -2,17 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getSession, ort } from '../../backends/onnx-session.js';
 import { lacFiles } from './cache-files.js';
-import { viterbiDecode } from './viterbi.js';
+import type { LacBatch } from './pipeline.js';
+import { LAC_SESSION_OPTIONS } from './session-options.js';
+import { runLacBatch } from './run-batch.js';
 
-// Runs in an inference thread: the BiGRU on a padded batch, then Viterbi per text, so neither the network
-// nor the decoding of a very long text ever holds the event loop.
-
-export interface LacBatch {
-  /** Character ids, row-major [batch, width], padded with 0. */
-  ids: BigInt64Array;
-  lengths: Int32Array;
-  width: number;
-}
+// Runs in an inference thread: the BiGRU on padded batches, then Viterbi per row, so neither the network
+// nor the decoding of a long text ever holds the event loop.
 
 export interface LacTask {
   directory: string;
@@ -38,22 +33,10 @@ function crfOf(directory: string): Float32Array {
 }
 
 export default async function lacInfer(task: LacTask | LacWarmup): Promise<Int32Array[][]> {
-  const session = await getSession(join(task.directory, lacFiles.model));
+  const session = await getSession(join(task.directory, lacFiles.model), LAC_SESSION_OPTIONS);
   const crf = crfOf(task.directory);
   if ('warmup' in task) return [];
   const results: Int32Array[][] = [];
-  for (const batch of task.batches) {
-    const rows = batch.lengths.length;
-    const feeds = {
-      word_ids: new ort.Tensor('int64', batch.ids, [rows, batch.width]),
-      seq_lens: new ort.Tensor('int32', batch.lengths, [rows]),
-    };
-    const output = (await session.run(feeds)).emissions!;
-    const emissions = output.data as Float32Array;
-    const numTags = output.dims[2]!;
-    const tags: Int32Array[] = [];
-    for (let b = 0; b < rows; b++) tags.push(viterbiDecode(emissions, b * batch.width * numTags, batch.lengths[b]!, numTags, crf));
-    results.push(tags);
-  }
+  for (const batch of task.batches) results.push(await runLacBatch(session, ort.Tensor, crf, batch));
   return results;
 }

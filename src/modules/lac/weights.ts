@@ -26,8 +26,10 @@ export function findLacDir(dir: string): string | undefined {
   return undefined;
 }
 
+/** What the conversion reads; q2b.dic counts where a model has one, so adding it converts again. */
 function sourceFiles(dir: string): string[] {
-  return [...TENSORS.map((t) => join(dir, 'model_baseline', t)), join(dir, 'word.dic'), join(dir, 'tag.dic')];
+  const q2b = join(dir, 'q2b.dic');
+  return [...TENSORS.map((t) => join(dir, 'model_baseline', t)), join(dir, 'word.dic'), join(dir, 'tag.dic'), ...(existsSync(q2b) ? [q2b] : [])];
 }
 
 function cacheDir(checksum: string): string {
@@ -104,7 +106,7 @@ export async function installLac(initArgs: Record<string, unknown>, progress: In
     const staging = `${directory}.tmp-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });
-    const vocab: LacVocabFile = { oovId: artifacts.oovId, chars: Object.fromEntries(artifacts.vocab) };
+    const vocab: LacVocabFile = { oovId: artifacts.oovId, chars: Object.fromEntries(artifacts.vocab), charMap: Object.fromEntries(artifacts.charMap) };
     await writeFile(join(staging, lacFiles.model), artifacts.onnx);
     await writeFile(join(staging, lacFiles.crf), new Uint8Array(artifacts.crf.buffer, artifacts.crf.byteOffset, artifacts.crf.byteLength));
     await writeFile(join(staging, lacFiles.vocab), JSON.stringify(vocab));

@@ -1,7 +1,7 @@
 // Every error the server or the CLI can report, in one place: an envelope status (PaddleHub's codes where they
 // exist), an HTTP status and a message builder. Handlers throw these; the error handler turns them into envelopes.
 
-export type EnvelopeStatus = '101' | '111' | '112' | '113' | '114' | '115' | '116' | '117' | '118' | '119';
+export type EnvelopeStatus = '101' | '111' | '112' | '113' | '114' | '115' | '116' | '117' | '118' | '119' | '120' | '121' | '122' | '123' | '124' | '125';
 
 interface Spec<A extends unknown[]> {
   status: EnvelopeStatus;
@@ -32,6 +32,21 @@ export const Errors = {
   NOT_FOUND: spec('117', 404, (path: string) => `Nothing is served at ${path}. Predictions go to POST /predict/<module>.`),
   UNAVAILABLE: spec('118', 503, (why: string) => `The service is unavailable: ${why}`),
   TIMEOUT: spec('119', 504, (seconds: number) => `The request took longer than the timeout of ${seconds} s.`),
+  // The count of parts is a limit of its own: 413 stays for bytes.
+  TOO_MANY_PARTS: spec('120', 400, (what: string, limit: number) =>
+    `The multipart body has too many ${what}: at most ${limit} ${what} per request.`),
+  NESTED_TOO_DEEP: spec('121', 400, (limit: number) =>
+    `The request body nests arrays or objects deeper than the limit of ${limit} levels.`),
+  // Refusals by the HTTP layer, before a request reaches a route.
+  REQUEST_TIMEOUT: spec('122', 408, () => 'The request was not received completely in time; the connection is closed.'),
+  HEADERS_TOO_LARGE: spec('123', 431, (limit: number) =>
+    `The request line and headers are larger than the limit of ${limit} bytes.`),
+  BAD_HTTP: spec('113', 400, (reason: string) => `The request is not valid HTTP: ${reason}.`),
+  // Admission control: the model's queue cannot take the request's items; Retry-After says when it may.
+  OVERLOADED: spec('124', 429, (model: string, queued: number, limit: number, retryAfter: number) =>
+    `The ${model} queue is full (${queued} of ${limit} items waiting); retry in ${retryAfter} s.`),
+  TOO_MANY_ITEMS: spec('125', 413, (model: string, items: number, limit: number) =>
+    `The request makes ${items} items for ${model}, more than its queue holds (${limit}): send fewer texts or images per request, or start the server with a larger --max_queue_size.`),
 } as const;
 
 export type ErrorName = keyof typeof Errors;
@@ -40,6 +55,8 @@ export class HubError extends Error {
   readonly status: EnvelopeStatus;
   readonly http: number;
   readonly errorName: ErrorName;
+  /** HTTP headers the reply carries with this error (Retry-After on a refusal). */
+  headers: Record<string, string> = {};
 
   constructor(name: ErrorName, message: string, options?: { cause?: unknown }) {
     super(message, options);

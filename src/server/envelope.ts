@@ -1,3 +1,4 @@
+import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import { HubError, hubError } from '../errors/catalogue.js';
 
 // PaddleHub's reply shape: {"msg", "results", "status"}; status "000" means success.
@@ -49,4 +50,34 @@ export function toHubError(error: unknown, context: { bodyLimit: number; content
   if (e.statusCode === 413) return hubError('BODY_TOO_LARGE', context.bodyLimit);
   if (e.statusCode === 415) return hubError('UNSUPPORTED_MEDIA_TYPE', context.contentType);
   return hubError('PREDICT_FAILED', 'internal error (the server log has the details)');
+}
+
+interface ParserError {
+  code?: string;
+  reason?: string;
+}
+
+/** An error node's HTTP parser or its timeouts raise before a request reaches fastify, as a HubError. */
+export function clientErrorToHubError(error: unknown): HubError {
+  const e = (error ?? {}) as ParserError;
+  switch (e.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return hubError('REQUEST_TIMEOUT');
+    case 'HPE_HEADER_OVERFLOW':
+      return hubError('HEADERS_TOO_LARGE', maxHeaderSize);
+    case 'HPE_INVALID_EOF_STATE':
+      return hubError('BAD_HTTP', 'the client closed its side before the request was complete');
+    default: {
+      // llhttp's reason ("Invalid method encountered"): short and fixed, never request bytes.
+      const reason = typeof e.reason === 'string' ? e.reason.replace(/[^\x20-\x7e]/g, '').slice(0, 120) : '';
+      return hubError('BAD_HTTP', reason || 'it could not be parsed');
+    }
+  }
+}
+
+/** A complete HTTP/1.1 response carrying the envelope, to write straight to a socket; the connection closes. */
+export function rawErrorResponse(error: HubError): string {
+  const body = JSON.stringify(failure(error));
+  return `HTTP/1.1 ${error.http} ${STATUS_CODES[error.http] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\n`
+    + `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }

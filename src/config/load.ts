@@ -2,21 +2,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors/catalogue.js';
 import { parseOrThrow } from './issues.js';
-import { MODULE_NAME, servingFileSchema, toServingConfig, type ServingConfig, type ServingFile } from './schema.js';
+import { SERVING_OPTIONS, camelOf, envOf, flagOf, fromText, type OptionSpec } from './options.js';
+import { MODULE_NAME, servingFileSchema, toServingConfig, type ServingConfig } from './schema.js';
 
-/** The flags of `hub serving start`, as commander hands them over (strings until validated). */
+/**
+ * The flags of `hub serving start`: the modules, the config file, and each option of the table under the
+ * camelCase of its key (bodyLimit), as text or a switch until validated.
+ */
 export interface StartFlags {
   modules?: string[];
-  port?: string;
-  host?: string;
-  useMultiprocess?: boolean;
-  workers?: string;
-  useGpu?: boolean;
-  gpu?: string;
   config?: string;
-  timeout?: string;
-  bodyLimit?: string;
-  threads?: string;
+  [option: string]: string | string[] | boolean | undefined;
 }
 
 export interface LoadedConfig {
@@ -36,13 +32,6 @@ export function parseModuleList(tokens: string[]): { name: string; version?: str
     parsed.push(version === undefined ? { name } : { name, version });
   }
   return parsed;
-}
-
-// Numbers arrive from the command line as text; keep non-numbers as text so the schema names them.
-function numeric(value: string | undefined): number | string | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : value;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -81,7 +70,8 @@ function resolvePaths(file: Record<string, unknown>, base: string): void {
   }
 }
 
-export function loadServingConfig(flags: StartFlags, cwd = process.cwd()): LoadedConfig {
+/** Precedence: a flag, then its environment variable, then the config file, then the default. */
+export function loadServingConfig(flags: StartFlags, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const notices: string[] = [];
   const file: Record<string, unknown> = flags.config ? readConfigFile(resolve(cwd, flags.config)) : {};
   if (flags.config) resolvePaths(file, dirname(resolve(cwd, flags.config)));
@@ -105,23 +95,30 @@ export function loadServingConfig(flags: StartFlags, cwd = process.cwd()): Loade
     file.modules_info = modules;
   }
 
-  const overrides: Partial<Record<keyof ServingFile, unknown>> = {
-    port: numeric(flags.port),
-    host: flags.host,
-    use_multiprocess: flags.useMultiprocess,
-    workers: numeric(flags.workers),
-    use_gpu: flags.useGpu,
-    gpu: flags.gpu,
-    timeout: numeric(flags.timeout),
-    body_limit: numeric(flags.bodyLimit),
-    threads: numeric(flags.threads),
-  };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    if (flags.config && key in file && file[key] !== value) notices.push(`flag for "${key}" overrides the config file (${JSON.stringify(file[key])} -> ${JSON.stringify(value)})`);
-    file[key] = value;
+  const sources = new Map<string, string>();
+  for (const option of SERVING_OPTIONS as readonly OptionSpec[]) {
+    const flag = flags[camelOf(option)];
+    const variable = env[envOf(option)];
+    let value: unknown;
+    if (flag !== undefined && !Array.isArray(flag)) {
+      value = fromText(option, flag);
+      sources.set(option.key, `flag ${flagOf(option)}`);
+    } else if (variable !== undefined && variable !== '') {
+      value = fromText(option, variable);
+      sources.set(option.key, envOf(option));
+    } else {
+      continue;
+    }
+    if (flags.config && option.key in file && file[option.key] !== value) {
+      notices.push(`${sources.get(option.key)} for "${option.key}" overrides the config file (${JSON.stringify(file[option.key])} -> ${JSON.stringify(value)})`);
+    }
+    file[option.key] = value;
   }
 
-  const parsed = parseOrThrow(servingFileSchema, file, (line) => new UsageError(line));
+  // A mistake in a variable names the variable: nothing on the command line shows where the value came from.
+  const parsed = parseOrThrow(servingFileSchema, file, (line) => {
+    const source = sources.get(line.slice(0, line.indexOf(':')));
+    return new UsageError(source?.startsWith('HUB_') ? `${line} (from ${source})` : line);
+  });
   return { config: toServingConfig(parsed), notices };
 }

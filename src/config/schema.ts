@@ -1,19 +1,13 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { processCores } from '../process/cpu-quota.js';
+import { optionShape } from './options.js';
 
-// The ONE schema of a serving configuration. It is written in the keys of PaddleHub's config.json
-// (snake_case), and CLI flags are mapped onto the same keys before validation, so a flag and a file key
-// are checked by the same rule and reported in the same words.
+// The ONE schema of a serving configuration: modules_info plus the option table's rules (options.ts). It is
+// written in the keys of PaddleHub's config.json (snake_case); flags and environment variables are mapped onto
+// the same keys before validation, so a flag, a variable and a file key are checked by one rule, in one wording.
 
 export const MODULE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
-export const DEFAULT_PORT = 8866;
-export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
-
-const integer = (min: number, max: number) =>
-  z.number({ error: `expected an integer from ${min} to ${max}` })
-    .int({ error: `expected an integer from ${min} to ${max}` })
-    .min(min, { error: `expected an integer from ${min} to ${max}` })
-    .max(max, { error: `expected an integer from ${min} to ${max}` });
+export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './options.js';
 
 const args = z.record(z.string(), z.unknown(), { error: 'expected an object of argument names to values' });
 
@@ -22,30 +16,13 @@ export const moduleInfoSchema = z.strictObject({
   predict_args: args.default({}),
 });
 
-const gpuList = z.union([
-  z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, { error: 'expected GPU ids like "0" or "0,1,2"' }),
-  z.array(integer(0, 63)),
-  integer(0, 63),
-], { error: 'expected GPU ids like "0" or "0,1,2"' });
-
 export const servingFileSchema = z.strictObject({
   modules_info: z.record(
     z.string().regex(MODULE_NAME, { error: 'module names are lower-case letters, digits and _' }),
     moduleInfoSchema,
     { error: (issue) => (issue.code === 'invalid_key' ? undefined : 'expected an object: {"<module>": {"init_args": {...}, "predict_args": {...}}}') },
   ),
-  port: integer(1, 65535).default(DEFAULT_PORT),
-  host: z.string({ error: 'expected a host name or IP address' }).min(1).default('0.0.0.0'),
-  use_gpu: z.boolean({ error: 'expected true or false' }).default(false),
-  use_multiprocess: z.boolean({ error: 'expected true or false' }).default(false),
-  workers: integer(1, 256).optional(),
-  gpu: gpuList.default('0'),
-  timeout: z.number({ error: 'expected seconds, a number from 0.001 to 86400' })
-    .positive({ error: 'expected seconds, a number from 0.001 to 86400' })
-    .max(86400, { error: 'expected seconds, a number from 0.001 to 86400' })
-    .default(60),
-  body_limit: integer(1024, 1024 * 1024 * 1024).default(DEFAULT_BODY_LIMIT),
-  threads: integer(1, 256).optional(),
+  ...optionShape,
 });
 
 export type ServingFile = z.input<typeof servingFileSchema>;
@@ -72,6 +49,17 @@ export interface ServingConfig {
   threads: number;
   timeoutSeconds: number;
   bodyLimit: number;
+  /** Overrides of every model's scheduling defaults. */
+  schedule: ScheduleOverrides;
+}
+
+export interface ScheduleOverrides {
+  /** Rows per model call; 1 turns batching across requests off. */
+  maxBatchSize?: number;
+  /** Longest an item waits for companions, in milliseconds (given in microseconds). */
+  maxQueueDelayMs?: number;
+  /** Items waiting per model before requests are refused with 429. */
+  maxQueueSize?: number;
 }
 
 function parseGpus(value: ParsedFile['gpu']): number[] {
@@ -80,8 +68,8 @@ function parseGpus(value: ParsedFile['gpu']): number[] {
   return value.split(',').map((part) => Number(part.trim()));
 }
 
-/** Defaults that fit the machine: processes x threads never exceeds the cores. */
-export function defaultParallelism(useMultiprocess: boolean, workers: number | undefined, cores = availableParallelism()) {
+/** Defaults that fit the machine: processes x threads never exceeds the cores (the cgroup CPU quota's, if set). */
+export function defaultParallelism(useMultiprocess: boolean, workers: number | undefined, cores = processCores().cores) {
   const processes = useMultiprocess ? (workers ?? cores) : 1;
   const threads = Math.max(1, Math.floor(cores / processes));
   return { processes, threads };
@@ -109,5 +97,10 @@ export function toServingConfig(file: ParsedFile): ServingConfig {
     threads: file.threads ?? threads,
     timeoutSeconds: file.timeout,
     bodyLimit: file.body_limit,
+    schedule: {
+      maxBatchSize: file.max_batch_size,
+      maxQueueDelayMs: file.max_queue_delay === undefined ? undefined : file.max_queue_delay / 1000,
+      maxQueueSize: file.max_queue_size,
+    },
   };
 }

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
+import type { ScheduleOverrides } from '../config/schema.js';
+import type { BatchStats, CallTiming } from '../scheduler/batcher.js';
 import type { InferencePool } from '../scheduler/pool.js';
 
 // What a module is to the rest of the system. The server, CLI and scheduler know modules only through this.
@@ -40,10 +42,16 @@ export interface ModuleContext {
   initArgs: Record<string, unknown>;
   pool: InferencePool;
   log: Logger;
+  /** The server's scheduling options, over the module's own defaults. */
+  schedule?: ScheduleOverrides;
+  /** Hooks a model's scheduler to the metrics. */
+  observe?: (model: string, load: { readonly queueLength: number; readonly running: number }) => BatchStats;
 }
 
 export interface CallContext {
   signal: AbortSignal;
+  /** Filled by the scheduler, for the reply's Server-Timing. */
+  timing?: CallTiming;
 }
 
 export interface LoadedModule {

@@ -17,3 +17,16 @@ export async function waitForPortFree(port: number, host: string, timeoutMs: num
   }
   return false;
 }
+
+/** A port on 127.0.0.1 that nothing listens on now (the system picks it). */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,6 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BatchStats } from '../scheduler/batcher.js';
 
-// Prometheus metrics of one process: requests by module and envelope status, latency, inference queue.
+// Prometheus metrics of one process: requests by module and envelope status, latency, the inference queue,
+// and per model its scheduler: queued items, rows per call, time waiting for a call, refusals.
+
+/** What a model's scheduler shows of its load. */
+export interface ModelLoad {
+  readonly queueLength: number;
+  readonly running: number;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -18,7 +26,58 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly batchSize = new Histogram({
+    name: 'hub_batch_size',
+    help: 'Items (texts, crops) per model call, by model',
+    labelNames: ['model'] as const,
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+    registers: [this.registry],
+  });
+  readonly queueWait = new Histogram({
+    name: 'hub_queue_wait_seconds',
+    help: "Time a request's first item waited for a model call, by model",
+    labelNames: ['model'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly refusals = new Counter({
+    name: 'hub_refusals_total',
+    help: 'Requests refused before any work, by model and reason',
+    labelNames: ['model', 'reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly modelQueues = new Map<string, ModelLoad>();
+
+  /** Hooks a model's scheduler to the metrics: its queue and calls in flight are read at each scrape. */
+  observeModel(model: string, load: ModelLoad): BatchStats {
+    this.modelQueues.set(model, load);
+    return {
+      onBatch: (rows) => this.batchSize.observe({ model }, rows),
+      onQueueWait: (seconds) => this.queueWait.observe({ model }, seconds),
+      onRefused: () => this.refusals.inc({ model, reason: 'queue_full' }),
+    };
+  }
+
   constructor(queueSize: () => number) {
+    const modelQueues = this.modelQueues;
+    new Gauge({
+      name: 'hub_model_queue_items',
+      help: 'Items waiting for a model call, by model',
+      labelNames: ['model'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [model, load] of modelQueues) this.set({ model }, load.queueLength);
+      },
+    });
+    new Gauge({
+      name: 'hub_model_calls_in_flight',
+      help: 'Model calls handed to the inference threads and not yet answered, by model',
+      labelNames: ['model'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [model, load] of modelQueues) this.set({ model }, load.running);
+      },
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
     new Gauge({
       name: 'hub_inference_queue_length',

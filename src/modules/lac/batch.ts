@@ -1,52 +1,62 @@
-import { mapLimit } from '../../scheduler/lanes.js';
+import { overloadRefusal } from '../../scheduler/refusal.js';
+import { Batcher, scheduleWith } from '../../scheduler/batcher.js';
 import type { InferencePool } from '../../scheduler/pool.js';
+import type { CallContext, ModuleContext } from '../types.js';
 import type { LacTask } from './infer.worker.js';
-import type { LacBatch, RunLacBatches } from './pipeline.js';
+import { LAC_DEFAULT_LIMITS, packBatch, type RunLacPieces } from './pipeline.js';
 
-// Model batches to inference-thread tasks. A hand-off to a thread costs about as much as the model on a
-// short sentence, so small requests go as one task; large ones are cut into tasks of bounded size, of which
-// a request keeps at most one per thread in flight: alone it uses every core, and another request's task
-// waits behind at most one task of it per thread rather than behind all of it.
+// LAC's pieces to model calls in the inference threads, through a batcher: pieces of concurrent requests
+// share calls within the element budget, and each request gets its own tag ids back.
 
 export const LAC_TASK_FILE = new URL('./infer.worker.js', import.meta.url).href;
 
-/** Characters below which one thread does a request's batches faster than several. */
-const CHARS_PER_TASK = 2000;
-/** Characters above which a task is cut: about 70 ms of one core, what another request may wait for. */
-const MAX_TASK_CHARS = 8192;
-
-const charsOf = (batch: LacBatch) => batch.lengths.reduce((sum, n) => sum + n, 0);
-
-/**
- * Consecutive runs of batches, one task each: a share of the characters per thread, but no task under
- * CHARS_PER_TASK (unless it is all there is) and none much over MAX_TASK_CHARS.
- */
-export function groupBatches(batches: readonly LacBatch[], threads: number): LacBatch[][] {
-  const total = batches.reduce((sum, b) => sum + charsOf(b), 0);
-  const target = Math.min(MAX_TASK_CHARS, Math.max(CHARS_PER_TASK, total / Math.max(1, threads)));
-  const groups: LacBatch[][] = [[]];
-  let filled = 0;
-  for (const batch of batches) {
-    let group = groups[groups.length - 1]!;
-    if (group.length > 0 && filled >= target - 1e-9) {
-      groups.push((group = []));
-      filled = 0;
-    }
-    group.push(batch);
-    filled += charsOf(batch);
-  }
-  return groups;
+export interface LacSchedule {
+  maxBatchSize: number;
+  maxElements: number;
+  maxQueueDelayMs: number;
+  maxQueueSize: number;
 }
 
-/** Runs batches of the model in `directory` in the inference threads; tag ids per row, per batch, in order. */
-export function threadBatches(pool: InferencePool, directory: string, signal: AbortSignal): RunLacBatches {
-  return async (batches) => {
-    const groups = groupBatches(batches, pool.threads);
-    const results = await mapLimit(groups, pool.threads, (group) => {
-      const task: LacTask = { directory, batches: group };
-      const transferList = group.flatMap((b) => [b.ids.buffer as ArrayBuffer, b.lengths.buffer as ArrayBuffer]);
-      return pool.run<Int32Array[][]>(LAC_TASK_FILE, task, { signal, transferList });
-    });
-    return results.flat();
-  };
+/** Short sentences batch 64 to a call; the element budget cuts long ones down; 20,000 pieces hold any one request. */
+export const LAC_DEFAULT_SCHEDULE: LacSchedule = {
+  maxBatchSize: 64,
+  maxElements: LAC_DEFAULT_LIMITS.maxElements,
+  maxQueueDelayMs: 0,
+  maxQueueSize: 20_000,
+};
+
+interface Piece {
+  size: number;
+  ids: Int32Array;
+}
+
+export class LacScheduler {
+  private readonly batcher: Batcher<Piece, Int32Array>;
+
+  constructor(pool: InferencePool, directory: string, oovId: number, name: string, context: Pick<ModuleContext, 'schedule' | 'observe'> = {}) {
+    const schedule = scheduleWith(LAC_DEFAULT_SCHEDULE, context.schedule);
+    const stats = context.observe?.(name, this);
+    const execute = async (pieces: Piece[]) => {
+      const batch = packBatch(pieces.map((p) => p.ids), oovId);
+      const task: LacTask = { directory, batches: [batch] };
+      const [tags] = await pool.run<Int32Array[][]>(LAC_TASK_FILE, task, { transferList: [batch.ids.buffer as ArrayBuffer, batch.lengths.buffer as ArrayBuffer] });
+      return tags!;
+    };
+    const refuse = overloadRefusal(name);
+    // A running call and a waiting one per thread keep the threads busy without queueing work piscina can't merge.
+    this.batcher = new Batcher({ ...schedule, concurrency: pool.threads * 2 }, execute, refuse, stats);
+  }
+
+  get queueLength(): number {
+    return this.batcher.queueLength;
+  }
+
+  get running(): number {
+    return this.batcher.running;
+  }
+
+  /** The pipeline's runner for one request. */
+  pieces(call: CallContext): RunLacPieces {
+    return (pieces) => this.batcher.submit(pieces.map((ids) => ({ size: ids.length, ids })), call);
+  }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CallContext, LoadedModule, ModuleContext, ModuleDefinition, InstallResult } from '../types.js';
 import { readLexicon } from './cache-files.js';
-import { LAC_TASK_FILE, threadBatches } from './batch.js';
+import { LAC_TASK_FILE, LacScheduler } from './batch.js';
 import { lacManifest } from './manifest.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, type LacLexicon } from './pipeline.js';
 import { lacArgsHelp, lacInitSchema, lacPredictSchema, type LacPredictArgs } from './predict-schema.js';
@@ -17,9 +17,8 @@ class LacModule implements LoadedModule {
   readonly manifest = lacManifest;
 
   constructor(
-    private readonly context: ModuleContext,
     readonly weightsFrom: string,
-    private readonly directory: string,
+    private readonly scheduler: LacScheduler,
     private readonly lexicon: LacLexicon,
     private readonly userDict: UserDict | undefined,
   ) {}
@@ -28,9 +27,9 @@ class LacModule implements LoadedModule {
     const args = raw as LacPredictArgs;
     const input = args.text ?? args.texts ?? [];
     const texts = typeof input === 'string' ? [input] : input;
-    const limits = { ...LAC_DEFAULT_LIMITS, maxRows: args.batch_size };
-    const run = threadBatches(this.context.pool, this.directory, call.signal);
-    const results = await analyseTexts(texts, this.lexicon, limits, run, this.userDict);
+    // batch_size is accepted as PaddleHub has it; calls are formed by the scheduler, across requests, and
+    // the results do not depend on how texts are batched.
+    const results = await analyseTexts(texts, this.lexicon, LAC_DEFAULT_LIMITS.maxPieceChars, this.scheduler.pieces(call), this.userDict);
     return args.return_tag ? results : results.map(({ word }) => ({ word }));
   }
 }
@@ -63,7 +62,8 @@ export const lac: ModuleDefinition = {
     const lexicon = await readLexicon(installed.directory);
     // Every thread loads the session now, so the first request does not pay for it.
     await context.pool.broadcast(LAC_TASK_FILE, { directory: installed.directory, warmup: true });
-    return new LacModule(context, installed.source, installed.directory, lexicon, userDict);
+    const scheduler = new LacScheduler(context.pool, installed.directory, lexicon.oovId, 'lac', context);
+    return new LacModule(installed.source, scheduler, lexicon, userDict);
   },
 };
 

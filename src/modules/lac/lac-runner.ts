@@ -1,9 +1,9 @@
 // In-process LAC: the converted network in a session of this thread, driven by the same pipeline the server
-// runs (pieces, length-bucketed batches, CRF, words). The install check and the benchmark's limit use it.
+// runs (pieces, batches by length within the element budget, CRF, words). The install check and the benchmark's limit use it.
 
 import * as ort from 'onnxruntime-node';
 import type { LacArtifacts } from './convert.js';
-import { LAC_DEFAULT_LIMITS, analyseTexts, type LacLimits } from './pipeline.js';
+import { LAC_DEFAULT_LIMITS, analyseTexts, sequentialPieces, type LacLimits } from './pipeline.js';
 import { runLacBatch } from './run-batch.js';
 import type { LacSegmentation } from './segment.js';
 import { LAC_SESSION_OPTIONS } from './session-options.js';
@@ -32,12 +32,9 @@ export class LacRunner {
 
   /** One result per text, in order, exactly as the server computes it. */
   async run(texts: readonly string[], options: LacRunOptions = {}): Promise<LacSegmentation[]> {
-    const run = async (batches: Parameters<typeof runLacBatch>[3][]) => {
-      const out: Int32Array[][] = [];
-      for (const batch of batches) out.push(await runLacBatch(this.session, ort.Tensor, this.artifacts.crf, batch));
-      return out;
-    };
-    return analyseTexts(texts, this.artifacts, options.limits ?? LAC_DEFAULT_LIMITS, run, options.userDict);
+    const limits = options.limits ?? LAC_DEFAULT_LIMITS;
+    const run = sequentialPieces(limits, this.artifacts.oovId, (batch) => runLacBatch(this.session, ort.Tensor, this.artifacts.crf, batch));
+    return analyseTexts(texts, this.artifacts, limits.maxPieceChars, run, options.userDict);
   }
 
   /** Frees the native session; the runner is unusable afterwards. */

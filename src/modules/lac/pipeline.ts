@@ -2,11 +2,11 @@ import { encodeText, tagsToWords, type LacSegmentation } from './segment.js';
 import { applyUserDict, type UserDict } from './user-dict.js';
 
 // The one LAC pipeline, used by the lac module, senta's word cutting, the install check and the benchmark:
-// texts are encoded, cut into pieces no longer than a model call may hold, grouped by length into batches
-// whose padded size (rows x width) stays within an element budget, run by whatever executes batches (the
-// inference threads, or an in-process session), and put back together per text. The budget is what bounds
-// memory: the BiGRU's intermediate tensors grow with rows x width, and one request of 1,024 texts x 1,000
-// characters in a single call took the process past 7 GB.
+// texts are encoded and cut into pieces no longer than a model call may hold; the pieces go, longest first,
+// to whatever runs them (the server's batcher, which merges pieces of concurrent requests into calls within
+// an element budget, or planBatches + an in-process session), and come back together per text. The budget
+// is what bounds memory: the BiGRU's intermediate tensors grow with rows x width, and one request of 1,024
+// texts x 1,000 characters in a single call took the process past 7 GB.
 
 export interface LacLexicon {
   vocab: ReadonlyMap<string, number>;
@@ -36,8 +36,11 @@ export interface LacBatch {
   width: number;
 }
 
-/** Executes model calls in order and answers the tag ids of each row of each batch. */
-export type RunLacBatches = (batches: LacBatch[]) => Promise<Int32Array[][]>;
+/** Runs pieces (character ids) through the model: tag ids per piece, in order. */
+export type RunLacPieces = (pieces: Int32Array[]) => Promise<Int32Array[]>;
+
+/** Runs one padded batch: tag ids per row. */
+export type RunLacBatch = (batch: LacBatch) => Promise<Int32Array[]>;
 
 // Where a piece may end, best first: after a sentence end, after a clause mark, after a space.
 const SENTENCE_END = /[。！？!?；;…\n]/u;
@@ -107,22 +110,22 @@ export function planBatches(lengths: readonly number[], limits: LacLimits): numb
 export async function analyseTexts(
   texts: readonly string[],
   lexicon: LacLexicon,
-  limits: LacLimits,
-  run: RunLacBatches,
+  maxPieceChars: number,
+  run: RunLacPieces,
   userDict?: UserDict,
 ): Promise<LacSegmentation[]> {
   const encoded = texts.map((text) => encodeText(text, lexicon.vocab, lexicon.oovId, lexicon.charMap));
   const pieces: { text: number; ids: Int32Array }[] = [];
   encoded.forEach((e, text) => {
-    for (const [from, to] of pieceBounds(e.chars, limits.maxPieceChars)) {
+    for (const [from, to] of pieceBounds(e.chars, maxPieceChars)) {
       if (to > from) pieces.push({ text, ids: e.ids.subarray(from, to) });
     }
   });
-  const plan = planBatches(pieces.map((p) => p.ids.length), limits);
-  const tagIds = await run(plan.map((rows) => packBatch(rows.map((i) => pieces[i]!.ids), lexicon.oovId)));
-
+  // Longest first: consecutive pieces make batches with little padding.
+  const order = pieces.map((_, i) => i).sort((a, b) => pieces[b]!.ids.length - pieces[a]!.ids.length || a - b);
+  const tagIds = await run(order.map((i) => pieces[i]!.ids));
   const pieceTags: Int32Array[] = new Array(pieces.length);
-  plan.forEach((rows, n) => rows.forEach((piece, b) => (pieceTags[piece] = tagIds[n]![b]!)));
+  order.forEach((piece, k) => (pieceTags[piece] = tagIds[k]!));
   const perText: Int32Array[][] = texts.map(() => []);
   pieces.forEach((piece, i) => perText[piece.text]!.push(pieceTags[i]!));
 
@@ -133,6 +136,18 @@ export async function analyseTexts(
     const result = tagsToWords(encoded[i]!.chars, ids, lexicon.tags);
     return userDict ? applyUserDict(userDict, text, result) : result;
   });
+}
+
+/** Runs pieces in batches planned within the limits, one call after the other (in-process use). */
+export function sequentialPieces(limits: LacLimits, padId: number, runBatch: RunLacBatch): RunLacPieces {
+  return async (pieces) => {
+    const out: Int32Array[] = new Array(pieces.length);
+    for (const rows of planBatches(pieces.map((p) => p.length), limits)) {
+      const tags = await runBatch(packBatch(rows.map((i) => pieces[i]!), padId));
+      rows.forEach((piece, b) => (out[piece] = tags[b]!));
+    }
+    return out;
+  };
 }
 
 function concat(parts: readonly Int32Array[]): Int32Array {

@@ -41,7 +41,7 @@ export const lacInitSchema = z.strictObject({
 
 export const lacArgsHelp = [
   { name: 'text', type: 'list[str] | str', default: undefined, required: true, help: 'texts to analyse ("texts" is accepted too, as in PaddleHub up to 2.1)' },
-  { name: 'batch_size', type: 'int 1..1024', default: 1, help: 'texts per model call' },
+  { name: 'batch_size', type: 'int 1..1024', default: 1, help: 'accepted for compatibility: calls are formed by the scheduler, across requests' },
   { name: 'return_tag', type: 'bool', default: true, help: 'false leaves out "tag"' },
   { name: 'use_gpu', type: 'bool', default: false, help: 'accepted for compatibility; the server\'s --use_gpu decides the device' },
 ];

@@ -6,7 +6,10 @@ import { noWeightsMessage, sentaManifest } from './manifest.js';
 import { sentaArgsHelp, sentaInitSchema, sentaPredictSchema, textsOf, type SentaPredictArgs } from './predict-schema.js';
 import { sentaResult, type SentaResult } from './result.js';
 import { sentaFiles } from './senta-files.js';
-import { LAC_TASK_FILE } from '../lac/batch.js';
+import { overloadRefusal } from '../../scheduler/refusal.js';
+import { Batcher, scheduleWith } from '../../scheduler/batcher.js';
+import { LAC_DEFAULT_SCHEDULE, LAC_TASK_FILE } from '../lac/batch.js';
+import { packBatch } from '../lac/pipeline.js';
 import { loadLacSegmenter, segmentWords, type LacSegmenter } from './segment-words.js';
 import { parseSentaVocab, wordsToIds, type SentaVocab } from './vocab.js';
 import { installSenta, installedSenta } from './weights.js';
@@ -19,44 +22,45 @@ class SentaModule implements LoadedModule {
   readonly manifest = sentaManifest;
 
   constructor(
-    private readonly context: ModuleContext,
     readonly weightsFrom: string,
-    private readonly model: string,
     private readonly vocab: SentaVocab,
     private readonly segmenter: LacSegmenter,
+    private readonly classifier: Batcher<WordIds, [number, number]>,
   ) {}
 
+  /** batch_size is accepted as PaddleHub has it; calls are formed by the scheduler, across requests. */
   async predict(raw: Record<string, unknown>, call: CallContext): Promise<SentaResult[]> {
-    const args = raw as SentaPredictArgs;
-    const texts = textsOf(args);
-    const results: SentaResult[] = new Array(texts.length);
-    const batches: number[][] = [];
-    for (let i = 0; i < texts.length; i += args.batch_size) {
-      batches.push(Array.from({ length: Math.min(args.batch_size, texts.length - i) }, (_, k) => i + k));
-    }
-    // Batches run side by side on the inference threads; each is one lac call and one senta call.
-    await Promise.all(batches.map(async (batch) => {
-      const words = await segmentWords(this.segmenter, batch.map((i) => texts[i]!), this.context.pool, call.signal);
-      const probs = await this.classify(words.map((w) => wordsToIds(w, this.vocab)), call);
-      batch.forEach((textIndex, b) => {
-        results[textIndex] = sentaResult(texts[textIndex]!, probs[2 * b]!, probs[2 * b + 1]!);
-      });
-    }));
-    return results;
-  }
-
-  private async classify(sequences: Int32Array[], call: CallContext): Promise<Float32Array> {
-    const width = Math.max(...sequences.map((s) => s.length));
-    // Padding is the <unk> id, a valid row of any embedding; seq_lens keeps it out of the result.
-    const ids = new BigInt64Array(sequences.length * width).fill(BigInt(this.vocab.unkId));
-    const lengths = new Int32Array(sequences.length);
-    sequences.forEach((seq, b) => {
-      lengths[b] = seq.length;
-      for (let t = 0; t < seq.length; t++) ids[b * width + t] = BigInt(seq[t]!);
+    const texts = textsOf(raw as SentaPredictArgs);
+    const words = await segmentWords(this.segmenter, texts, call);
+    const items = words.map((w) => {
+      const ids = wordsToIds(w, this.vocab);
+      return { size: ids.length, ids };
     });
-    const task: SentaTask = { model: this.model, ids, lengths, width };
-    return this.context.pool.run<Float32Array>(WORKER, task, { signal: call.signal, transferList: [ids.buffer, lengths.buffer] });
+    const probs = await this.classifier.submit(items, call);
+    return texts.map((text, i) => sentaResult(text, probs[i]![0], probs[i]![1]));
   }
+}
+
+interface WordIds {
+  size: number;
+  ids: Int32Array;
+}
+
+/** The classifier behind a batcher: word-id sequences of concurrent requests share calls. */
+function sentaClassifier(context: ModuleContext, model: string, unkId: number): Batcher<WordIds, [number, number]> {
+  const { pool } = context;
+  const execute = async (items: WordIds[]): Promise<[number, number][]> => {
+    // Padding is the <unk> id, a valid row of any embedding; seq_lens keeps it out of the result.
+    const { ids, lengths, width } = packBatch(items.map((item) => item.ids), unkId);
+    const task: SentaTask = { model, ids, lengths, width };
+    const probs = await pool.run<Float32Array>(WORKER, task, { transferList: [ids.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer] });
+    return items.map((_, b) => [probs[2 * b]!, probs[2 * b + 1]!]);
+  };
+  const refuse = overloadRefusal('senta_bilstm');
+  let batcher: Batcher<WordIds, [number, number]> | undefined = undefined;
+  const stats = context.observe?.('senta_bilstm', { get queueLength() { return batcher?.queueLength ?? 0; }, get running() { return batcher?.running ?? 0; } });
+  batcher = new Batcher({ ...scheduleWith(LAC_DEFAULT_SCHEDULE, context.schedule), concurrency: pool.threads * 2 }, execute, refuse, stats);
+  return batcher;
 }
 
 async function loadVocab(directory: string): Promise<SentaVocab> {
@@ -84,12 +88,12 @@ export const sentaBilstm: ModuleDefinition = {
   install: (initArgs, progress) => installSenta(initArgs, progress),
   async load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule> {
     const vocab = await loadVocab(installed.directory);
-    const segmenter = await loadLacSegmenter();
+    const segmenter = await loadLacSegmenter(context);
     const model = join(installed.directory, sentaFiles.model);
     // Every thread loads both sessions now, and proves the classifier on one word, before the first request.
     const warmup: SentaWarmup = { model, unkId: vocab.unkId, warmup: true };
     await context.pool.broadcast(WORKER, warmup);
     await context.pool.broadcast(LAC_TASK_FILE, { directory: segmenter.directory, warmup: true });
-    return new SentaModule(context, installed.source, model, vocab, segmenter);
+    return new SentaModule(installed.source, vocab, segmenter, sentaClassifier(context, model, vocab.unkId));
   },
 };

@@ -57,6 +57,6 @@ export const sentaInitSchema = z.strictObject({
 
 export const sentaArgsHelp = [
   { name: 'texts', type: 'list[str] | str', default: undefined, required: true, help: 'texts to classify, at least one ("text", or "data": {"text": [...]}, are accepted too)' },
-  { name: 'batch_size', type: 'int 1..1024', default: 1, help: 'texts per model call' },
+  { name: 'batch_size', type: 'int 1..1024', default: 1, help: 'accepted for compatibility: calls are formed by the scheduler, across requests' },
   { name: 'use_gpu', type: 'bool', default: false, help: 'accepted for compatibility; the server\'s --use_gpu decides the device' },
 ];

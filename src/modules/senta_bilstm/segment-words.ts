@@ -1,7 +1,7 @@
-import type { InferencePool } from '../../scheduler/pool.js';
+import type { CallContext, ModuleContext } from '../types.js';
 import { lac } from '../lac/index.js';
 import { readLexicon } from '../lac/cache-files.js';
-import { threadBatches } from '../lac/batch.js';
+import { LacScheduler } from '../lac/batch.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, type LacLexicon } from '../lac/pipeline.js';
 
 // Words for senta, cut the way PaddleHub's senta cuts them: PaddleHub's senta_bilstm calls the lac module
@@ -11,19 +11,21 @@ import { LAC_DEFAULT_LIMITS, analyseTexts, type LacLexicon } from '../lac/pipeli
 export interface LacSegmenter {
   directory: string;
   lexicon: LacLexicon;
+  scheduler: LacScheduler;
 }
 
 /** The prepared lac model; senta's install step prepares it, so its absence here is an error. */
-export async function loadLacSegmenter(): Promise<LacSegmenter> {
+export async function loadLacSegmenter(context: ModuleContext): Promise<LacSegmenter> {
   const installed = await lac.installed({});
   if (!installed) {
     throw new Error('senta_bilstm: word segmentation needs the lac model, which is not installed: run `hub install lac`');
   }
-  return { directory: installed.directory, lexicon: await readLexicon(installed.directory) };
+  const lexicon = await readLexicon(installed.directory);
+  return { directory: installed.directory, lexicon, scheduler: new LacScheduler(context.pool, installed.directory, lexicon.oovId, 'senta_bilstm/lac', context) };
 }
 
 /** LAC's words for each text; an empty text gives [''], which senta then looks up like any other word. */
-export async function segmentWords(segmenter: LacSegmenter, texts: readonly string[], pool: InferencePool, signal: AbortSignal): Promise<string[][]> {
-  const results = await analyseTexts(texts, segmenter.lexicon, LAC_DEFAULT_LIMITS, threadBatches(pool, segmenter.directory, signal));
+export async function segmentWords(segmenter: LacSegmenter, texts: readonly string[], call: CallContext): Promise<string[][]> {
+  const results = await analyseTexts(texts, segmenter.lexicon, LAC_DEFAULT_LIMITS.maxPieceChars, segmenter.scheduler.pieces(call));
   return results.map((r) => r.word);
 }

@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { CallContext } from '../../modules/types.js';
+import type { CallTiming } from '../../scheduler/batcher.js';
 import { HubError, hubError } from '../../errors/catalogue.js';
 import { parseOrThrow } from '../../config/issues.js';
 import type { AppOptions } from '../app.js';
@@ -11,13 +13,14 @@ const shown = (name: string) => (name.length > 64 ? `${name.slice(0, 61)}...` : 
 
 export async function predictRoutes(app: FastifyInstance, options: AppOptions): Promise<void> {
   const { modules, aliases, metrics, state, timeoutSeconds } = options;
-  const names = [...modules.keys()];
 
   app.post<{ Params: { module: string } }>('/predict/:module', async (request, reply) => {
     const asked = request.params.module;
     const name = aliases.get(asked) ?? asked;
+    // The server listens before its modules are loaded (so probes can see it loading): until then, 503.
+    if (!state.ready && !state.draining) throw hubError('UNAVAILABLE', 'the models are still loading');
     const served = modules.get(name);
-    if (!served) throw hubError('UNKNOWN_MODULE', shown(asked), names);
+    if (!served) throw hubError('UNKNOWN_MODULE', shown(asked), [...modules.keys()]);
     const stop = metrics.duration.startTimer({ module: name });
     let status = '000';
     try {
@@ -28,10 +31,14 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
         throw hubError('INVALID_ARGUMENT', 'the body must be a JSON object whose keys are predict arguments, e.g. ' + JSON.stringify(served.definition.manifest.example));
       }
       const args = parseOrThrow(served.definition.predictSchema, { ...served.predictArgs, ...body }, (line) => new HubError('INVALID_ARGUMENT', line));
-      const results = await withTimeout(timeoutSeconds, (signal) => served.loaded.predict(args, { signal }));
+      const timing = { queueMs: 0, inferMs: 0 };
+      const started = performance.now();
+      const results = await withTimeout(timeoutSeconds, reply, timing, (call) => served.loaded.predict(args, call));
+      void reply.header('server-timing', serverTiming(timing, performance.now() - started));
       return reply.send(success(results));
     } catch (error) {
       status = error instanceof HubError ? error.status : '101';
+      if (error instanceof HubError) void reply.headers(error.headers);
       if (!(error instanceof HubError)) {
         request.log.error({ err: error, module: name }, 'predict failed');
         throw hubError('PREDICT_FAILED', (error as Error)?.message ?? String(error));
@@ -53,20 +60,51 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
   });
 }
 
-/** Runs work with an abort signal that fires after the timeout, and answers 504 then even if work lingers. */
-async function withTimeout<T>(seconds: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
+const ms = (value: number) => value.toFixed(1);
+
+/** Where the time went, for the client: waiting for a model call, in calls, and in all. */
+function serverTiming(timing: { queueMs: number; inferMs: number }, totalMs: number): string {
+  return `queue;dur=${ms(timing.queueMs)}, infer;dur=${ms(timing.inferMs)}, total;dur=${ms(totalMs)}`;
+}
+
+/**
+ * Runs work with a deadline: at the timeout the client is answered 504 even if work lingers. The request's
+ * abort signal fires at the deadline or when the client goes away, so its queued work leaves the scheduler and
+ * never runs; it is made only when a module reads it (a module that answers at once never pays for one).
+ */
+async function withTimeout<T>(seconds: number, reply: FastifyReply, timing: CallTiming, work: (call: CallContext) => Promise<T>): Promise<T> {
+  let controller: AbortController | undefined;
+  let reason: unknown;
+  const abort = (why: unknown) => {
+    reason ??= why;
+    controller?.abort(why);
+  };
+  const onClose = () => {
+    if (!reply.raw.writableFinished) abort(hubError('UNAVAILABLE', 'the client closed the connection'));
+  };
+  const call: CallContext = {
+    timing,
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (reason !== undefined) controller.abort(reason);
+        else reply.raw.once('close', onClose);
+      }
+      return controller.signal;
+    },
+  };
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = hubError('TIMEOUT', seconds);
-      controller.abort(error);
+      abort(error);
       reject(error);
     }, seconds * 1000);
   });
   try {
-    return await Promise.race([work(controller.signal), expired]);
+    return await Promise.race([work(call), expired]);
   } finally {
     clearTimeout(timer);
+    if (controller) reply.raw.off('close', onClose);
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseTexts, packBatch, pieceBounds, planBatches, type LacBatch, type LacLexicon } from '../../../src/modules/lac/pipeline.js';
+import { analyseTexts, packBatch, pieceBounds, planBatches, sequentialPieces, type LacBatch, type LacLexicon } from '../../../src/modules/lac/pipeline.js';
 
 const chars = (s: string) => Array.from(s);
 
@@ -50,12 +50,12 @@ const lexicon: LacLexicon = { vocab: new Map([['a', 1]]), oovId: 0, charMap: new
 
 test('analyseTexts: texts come back whole and in order across pieces and batches; empty texts answer [""]', async () => {
   const seen: LacBatch[] = [];
-  const run = async (batches: LacBatch[]) => {
-    seen.push(...batches);
-    return batches.map((b) => Array.from(b.lengths, (n) => new Int32Array(n)));
+  const run = async (batch: LacBatch) => {
+    seen.push(batch);
+    return Array.from(batch.lengths, (n) => new Int32Array(n));
   };
   const texts = ['ab', '', 'x'.repeat(25), 'Aa'];
-  const out = await analyseTexts(texts, lexicon, { maxRows: 4, maxElements: 16, maxPieceChars: 8 }, run);
+  const out = await analyseTexts(texts, lexicon, 8, sequentialPieces({ maxRows: 4, maxElements: 16, maxPieceChars: 8 }, lexicon.oovId, run));
   assert.deepEqual(out.map((r) => r.word.join('')), texts.map((t) => t));
   assert.deepEqual(out[1], { word: [''], tag: [''] });
   assert.ok(seen.every((b) => b.lengths.length * b.width <= 16), 'every call within the budget');

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+// The ONE table of serving options. Each is declared here once: its config-file key (PaddleHub's snake_case),
+// its flag, its environment variable, the rule that checks it, its default and its help. The config schema,
+// commander's flags, the environment reading and the README's flag table are all made from this table.
+
+export const DEFAULT_PORT = 8866;
+export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+
+const integer = (min: number, max: number) =>
+  z.number({ error: `expected an integer from ${min} to ${max}` })
+    .int({ error: `expected an integer from ${min} to ${max}` })
+    .min(min, { error: `expected an integer from ${min} to ${max}` })
+    .max(max, { error: `expected an integer from ${min} to ${max}` });
+
+const bool = () => z.boolean({ error: 'expected true or false' });
+
+const gpuList = z.union([
+  z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, { error: 'expected GPU ids like "0" or "0,1,2"' }),
+  z.array(integer(0, 63)),
+  integer(0, 63),
+], { error: 'expected GPU ids like "0" or "0,1,2"' });
+
+export interface OptionSpec {
+  /** Config-file key; the flag is the same with `--`, the variable HUB_ and upper case. */
+  key: string;
+  short?: string;
+  /** Placeholder of the flag's value; none for a switch. */
+  value?: string;
+  /** How text from a flag or the environment becomes a value before the rule checks it. */
+  kind: 'number' | 'boolean' | 'string';
+  rule: z.ZodType;
+  /** The default, in words, for help and docs. */
+  shown: string;
+  help: string;
+}
+
+// Generic so that each option keeps its own rule's type, which the config schema is typed from.
+const option = <K extends string, R extends z.ZodType>(spec: OptionSpec & { key: K; rule: R }) => spec;
+
+export const SERVING_OPTIONS = [
+  option({ key: 'port', short: '-p', value: '<port>', kind: 'number', rule: integer(1, 65535).default(DEFAULT_PORT), shown: String(DEFAULT_PORT),
+    help: 'port to listen on; an occupied port is refused at start with a one-line error' }),
+  option({ key: 'host', value: '<host>', kind: 'string', rule: z.string({ error: 'expected a host name or IP address' }).min(1).default('0.0.0.0'), shown: '0.0.0.0',
+    help: 'address to listen on. As in PaddleHub, every interface: use 127.0.0.1 to serve this machine only' }),
+  option({ key: 'use_multiprocess', kind: 'boolean', rule: bool().default(false), shown: 'off',
+    help: 'run several serving processes that share the port (node:cluster); a process that dies is restarted' }),
+  option({ key: 'workers', short: '-w', value: '<n>', kind: 'number', rule: integer(1, 256).optional(), shown: 'one per core (of the CPU quota, where one is set)',
+    help: 'processes with --use_multiprocess' }),
+  option({ key: 'threads', value: '<n>', kind: 'number', rule: integer(1, 256).optional(), shown: 'cores / processes (cores of the CPU quota)',
+    help: 'inference threads per process, each with its own ONNX Runtime sessions' }),
+  option({ key: 'use_gpu', kind: 'boolean', rule: bool().default(false), shown: 'off',
+    help: "run inference with onnxruntime's CUDA provider" }),
+  option({ key: 'gpu', short: '-i', value: '<ids>', kind: 'string', rule: gpuList.default('0'), shown: '0',
+    help: 'GPU ids for --use_gpu, e.g. 0,1: inference threads use them in turn' }),
+  option({ key: 'timeout', value: '<seconds>', kind: 'number', shown: '60',
+    rule: z.number({ error: 'expected seconds, a number from 0.001 to 86400' })
+      .positive({ error: 'expected seconds, a number from 0.001 to 86400' })
+      .max(86400, { error: 'expected seconds, a number from 0.001 to 86400' })
+      .default(60),
+    help: 'longest a prediction may take; past it the client gets 504 at once, work still queued for it is dropped, and work already running finishes in its thread and is discarded' }),
+  option({ key: 'body_limit', value: '<bytes>', kind: 'number', rule: integer(1024, 1024 * 1024 * 1024).default(DEFAULT_BODY_LIMIT), shown: String(DEFAULT_BODY_LIMIT),
+    help: 'largest request body; a larger one gets 413 before it is read' }),
+  option({ key: 'max_batch_size', value: '<n>', kind: 'number', rule: integer(1, 4096).optional(), shown: 'per model (lac 64)',
+    help: 'items (texts, text pieces) per model call, merged across concurrent requests; 1 turns batching off' }),
+  option({ key: 'max_queue_delay', value: '<microseconds>', kind: 'number', rule: integer(0, 10_000_000).optional(), shown: '0',
+    help: 'longest an item waits for companions when a call could take more; 0 dispatches whenever a thread is free, so calls fill up under load only' }),
+  option({ key: 'max_queue_size', value: '<items>', kind: 'number', rule: integer(1, 1_000_000).optional(), shown: '20000',
+    help: 'items waiting per model; a request whose items do not fit is refused at once with 429 and Retry-After (413 when it is larger than the whole queue)' }),
+] as const;
+
+export type OptionKey = (typeof SERVING_OPTIONS)[number]['key'];
+
+/** The options' rules by key, for the config schema. */
+export type OptionShape = { [O in (typeof SERVING_OPTIONS)[number] as O['key']]: O['rule'] };
+
+export const optionShape = Object.fromEntries(SERVING_OPTIONS.map((o) => [o.key, o.rule])) as OptionShape;
+
+export const flagOf = (o: OptionSpec) => `--${o.key}`;
+export const envOf = (o: OptionSpec) => `HUB_${o.key.toUpperCase()}`;
+/** The name a flag's value has in StartFlags: camelCase of the key (body_limit -> bodyLimit). */
+export const camelOf = (o: OptionSpec) => o.key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** commander's syntax for the option: "-p, --port <port>". */
+export function commanderFlags(o: OptionSpec): string {
+  return `${o.short ? `${o.short}, ` : ''}${flagOf(o)}${o.value ? ` ${o.value}` : ''}`;
+}
+
+/**
+ * Text from a flag or a variable to the value the rule checks: numbers that parse become numbers (others stay
+ * text, so the rule names them); switches from the environment take 1/0, true/false, yes/no, on/off.
+ */
+export function fromText(o: OptionSpec, text: string | boolean): unknown {
+  if (typeof text === 'boolean') return text;
+  const trimmed = text.trim();
+  if (o.kind === 'number') return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text;
+  if (o.kind === 'boolean') {
+    if (/^(1|true|yes|on)$/i.test(trimmed)) return true;
+    if (/^(0|false|no|off)$/i.test(trimmed)) return false;
+    return text;
+  }
+  return text;
+}
+
+/** The README's flag table, made from the options (a test keeps the README equal to it). */
+export function optionsMarkdown(): string {
+  const rows = SERVING_OPTIONS.map((o: OptionSpec) =>
+    `| \`${commanderFlags(o)}\` | \`${envOf(o)}\` | ${o.shown} | ${o.help} |`);
+  return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

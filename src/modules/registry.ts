@@ -5,16 +5,18 @@ import { blazefaceMediapipe } from './blazeface_mediapipe/index.js';
 import { pyramidboxLiteServerMask } from './pyramidbox_lite_server_mask/index.js';
 import { pyramidboxLiteMobileMask } from './pyramidbox_lite_mobile_mask/index.js';
 import { sentaBilstm } from './senta_bilstm/index.js';
+import { jiebaPaddle } from './jieba_paddle/index.js';
 import { chineseOcrDbCrnnMobile } from './chinese_ocr_db_crnn_mobile/index.js';
 import { vgg16Imagenet } from './vgg16_imagenet/index.js';
 import { yolov3Darknet53Coco2017 } from './yolov3_darknet53_coco2017/index.js';
 
 // Every module Hub Serving can serve. Adding a module is adding its folder and one line here.
-export const moduleDefinitions: readonly ModuleDefinition[] = [lac, chineseOcrDbCrnnMobile, sentaBilstm, centernetMobilenetV3Coco2017, blazefaceMediapipe, pyramidboxLiteServerMask, pyramidboxLiteMobileMask, vgg16Imagenet, yolov3Darknet53Coco2017];
+export const moduleDefinitions: readonly ModuleDefinition[] = [lac, jiebaPaddle, chineseOcrDbCrnnMobile, sentaBilstm, centernetMobilenetV3Coco2017, blazefaceMediapipe, pyramidboxLiteServerMask, pyramidboxLiteMobileMask, vgg16Imagenet, yolov3Darknet53Coco2017];
 
 /** `-m <task>` starts that task's default module. */
 export const taskDefaults: Readonly<Record<string, string>> = {
   lexical_analysis: 'lac',
+  word_segmentation: 'jieba_paddle',
   object_detection: 'centernet_mobilenet_v3_coco2017',
   face_detection: 'blazeface_mediapipe',
   sentiment_classification: 'senta_bilstm',

@@ -1,10 +1,10 @@
-import { availableParallelism } from 'node:os';
 import { DeviceError, describeDevice, probeDevices, selectDevices, type Device } from '../backends/device.js';
 import { loadServingConfig, type StartFlags } from '../config/load.js';
 import type { ServingConfig } from '../config/schema.js';
 import { UsageError } from '../errors/catalogue.js';
 import { resolveModule } from '../modules/resolve.js';
 import { runPrimary } from '../process/cluster.js';
+import { describeQuota, processCores } from '../process/cpu-quota.js';
 import { createLogger } from '../process/log.js';
 import { isServingProcess, readPidFile, removePidFile, writePidFile } from '../process/pidfile.js';
 import { portInUse } from '../process/port.js';
@@ -48,17 +48,21 @@ export async function servingStart(flags: StartFlags): Promise<void> {
     throw new UsageError(`Port ${config.port} is occupied, please change it (-p <port>)`);
   }
 
-  const modules: ServiceModule[] = [];
-  for (const module of resolved) {
-    const installed = await ensureInstalled(module);
-    const { manifest } = module.definition;
-    say(`loaded ${manifest.name} ${manifest.version}: weights from ${installed.source} (prepared in ${installed.directory})`);
-    modules.push({ resolved: module, installed });
-  }
+  const installAll = async (): Promise<ServiceModule[]> => {
+    const modules: ServiceModule[] = [];
+    for (const module of resolved) {
+      const installed = await ensureInstalled(module);
+      const { manifest } = module.definition;
+      say(`loaded ${manifest.name} ${manifest.version}: weights from ${installed.source} (prepared in ${installed.directory})`);
+      modules.push({ resolved: module, installed });
+    }
+    return modules;
+  };
 
-  const cores = availableParallelism();
+  const cores = processCores();
   const layout = `${config.processes} process${config.processes > 1 ? 'es' : ''} x ${config.threads} inference thread${config.threads > 1 ? 's' : ''} ` +
-    `(${devices.map(describeDevice).join(', ')}) on ${cores} cores, timeout ${config.timeoutSeconds} s, body limit ${config.bodyLimit} bytes`;
+    `(${devices.map(describeDevice).join(', ')}) on ${cores.cores} core${cores.cores > 1 ? 's' : ''}${describeQuota(cores)}, ` +
+    `timeout ${config.timeoutSeconds} s, body limit ${config.bodyLimit} bytes`;
 
   const record = {
     pid: process.pid,
@@ -70,6 +74,7 @@ export async function servingStart(flags: StartFlags): Promise<void> {
   };
 
   if (config.processes > 1) {
+    const modules = await installAll();
     await runPrimary(config, modules.map((m) => m.installed), async () => {
       await writePidFile(record);
       say(layout);
@@ -78,15 +83,27 @@ export async function servingStart(flags: StartFlags): Promise<void> {
     return;
   }
 
-  const logger = createLogger();
-  const service = await startService(config, modules, devices, logger);
+  // Listening first: /healthz answers and /readyz says "loading" while weights are installed and loaded.
+  const service = await startService(config, async () => {
+    say(`listening on ${config.host}:${config.port}; loading ${record.module.join(', ')} (/readyz answers 503 until loaded)`);
+    return installAll();
+  }, devices, createLogger());
   await writePidFile(record);
-  say(layout);
-  say(`Hub Serving is ready: ${displayUrl(config)} (POST /predict/<module>; listening on ${config.host}:${config.port})`);
+  let stopping = false;
   onShutdownSignal(async (signal) => {
+    stopping = true;
     say(`${signal}: stopping: finishing requests in flight`);
     await service.close();
     await removePidFile(config.port, process.pid);
     say('Hub Serving stopped');
   });
+  try {
+    await service.loaded;
+  } catch (error) {
+    await removePidFile(config.port, process.pid);
+    throw error;
+  }
+  if (stopping) return;
+  say(layout);
+  say(`Hub Serving is ready: ${displayUrl(config)} (POST /predict/<module>; listening on ${config.host}:${config.port})`);
 }

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const modules = config.modules.map((request, i) => ({ resolved: resolveModule(request), installed: installed[i]! }));
   const service = await startService(config, modules, devicesFor(config), createLogger());
   onShutdownSignal(() => service.close());
+  await service.loaded;
   send({ type: 'ready' });
 }
 

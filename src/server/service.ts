@@ -9,7 +9,9 @@ import { InferencePool } from '../scheduler/pool.js';
 import { buildApp, type AppState, type ServedModule } from './app.js';
 import { Metrics } from './metrics.js';
 
-// One process's server: its inference threads, its loaded modules and its HTTP listener.
+// One process's server: its HTTP listener, its inference threads and its loaded modules. It listens before the
+// modules are loaded, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz 503
+// "loading") while weights are prepared and sessions created, and a port already taken fails the start at once.
 
 export interface ServiceModule {
   resolved: ResolvedModule;
@@ -19,8 +21,11 @@ export interface ServiceModule {
 export interface Service {
   app: FastifyInstance;
   pool: InferencePool;
+  /** Filled as modules load; the routes read it at request time. */
   modules: Map<string, ServedModule>;
-  /** Stops accepting, finishes requests in flight, then frees the threads. */
+  /** Resolves once every module is loaded and /readyz answers 200; rejects, with everything closed, if one fails. */
+  loaded: Promise<void>;
+  /** Stops accepting, finishes requests in flight, then frees the threads (after a load in progress ends). */
   close(): Promise<void>;
 }
 
@@ -29,44 +34,64 @@ const RELEASE_SESSIONS = new URL('../backends/release-sessions.worker.js', impor
 /** Inference tasks allowed to wait per thread before requests get 503. */
 const QUEUE_PER_THREAD = 256;
 
-export async function startService(config: ServingConfig, modules: ServiceModule[], devices: Device[], logger: Logger): Promise<Service> {
+/**
+ * Listens, then loads the modules (`modules` may be a function that installs them first). Resolves once
+ * listening; `loaded` says when the service is ready.
+ */
+export async function startService(
+  config: ServingConfig,
+  modules: ServiceModule[] | (() => Promise<ServiceModule[]>),
+  devices: Device[],
+  logger: Logger,
+): Promise<Service> {
   const pool = new InferencePool({ devices, maxQueue: QUEUE_PER_THREAD * devices.length, intraOpThreads: 1 });
   const served = new Map<string, ServedModule>();
   const aliases = new Map<string, string>();
   const state: AppState = { ready: false, draining: false };
-  try {
-    for (const { resolved, installed } of modules) {
-      const loaded = await resolved.definition.load({ initArgs: resolved.initArgs, pool, log: logger.child({ module: resolved.definition.manifest.name }) }, installed);
-      const name = resolved.definition.manifest.name;
-      served.set(name, { definition: resolved.definition, loaded, predictArgs: resolved.predictArgs });
-      if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
-    }
-  } catch (error) {
-    await pool.close();
-    throw error;
-  }
   const metrics = new Metrics(() => pool.queueSize);
-  const app = await buildApp({ modules: served, aliases, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state });
+  let app: FastifyInstance | undefined;
   try {
-    await app.listen({ port: config.port, host: config.host });
+    app = await buildApp({ modules: served, aliases, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state });
+    await listenQuietly(app, config);
   } catch (error) {
+    await app?.close();
     await pool.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`Port ${config.port} is occupied, please change it (-p <port>), or stop what runs there (hub serving stop -p ${config.port})`);
-    if (code === 'EACCES') throw new UsageError(`--port: ${config.port} needs privileges this user lacks; use a port above 1023`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host: ${config.host} is not an address of this machine`);
-    throw error;
+    throw listenError(error, config);
   }
-  state.ready = true;
+  const listening = app;
+
+  const loaded = (async () => {
+    try {
+      for (const { resolved, installed } of typeof modules === 'function' ? await modules() : modules) {
+        const loadedModule = await resolved.definition.load({ initArgs: resolved.initArgs, pool, log: logger.child({ module: resolved.definition.manifest.name }), schedule: config.schedule, observe: (model, load) => metrics.observeModel(model, load) }, installed);
+        const name = resolved.definition.manifest.name;
+        served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
+        if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
+      }
+    } catch (error) {
+      state.draining = true;
+      await listening.close();
+      for (const module of served.values()) await module.loaded.close?.();
+      await pool.close();
+      throw error;
+    }
+    state.ready = true;
+  })();
+  // Callers await `loaded`; this keeps a failure from also being reported as unhandled before they do.
+  loaded.catch(() => {});
+
   let closing: Promise<void> | undefined;
   return {
-    app,
+    app: listening,
     pool,
     modules: served,
+    loaded,
     close() {
       closing ??= (async () => {
         state.draining = true;
-        await app.close();
+        // A session half-created when its thread is ended aborts the process: let a load in progress finish.
+        if (!(await loaded.then(() => true, () => false))) return;
+        await listening.close();
         for (const module of served.values()) await module.loaded.close?.();
         // Threads are ended only once idle and without sessions: one terminated inside onnxruntime aborts the process.
         await pool.drain();
@@ -76,4 +101,26 @@ export async function startService(config: ServingConfig, modules: ServiceModule
       return closing;
     },
   };
+}
+
+/**
+ * fastify logs "Server listening at ..." at info level, one line per address. The CLI says where it listens
+ * on stdout; on stderr those lines would precede the one-line error of a module that then fails to install.
+ */
+async function listenQuietly(app: FastifyInstance, config: ServingConfig): Promise<void> {
+  const level = app.log.level;
+  if (level === 'info') app.log.level = 'warn';
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } finally {
+    app.log.level = level;
+  }
+}
+
+function listenError(error: unknown, config: ServingConfig): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new UsageError(`Port ${config.port} is occupied, please change it (-p <port>), or stop what runs there (hub serving stop -p ${config.port})`);
+  if (code === 'EACCES') return new UsageError(`--port: ${config.port} needs privileges this user lacks; use a port above 1023`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError(`--host: ${config.host} is not an address of this machine`);
+  return error;
 }

@@ -16,6 +16,7 @@ export interface DocSection {
 
 const SECTIONS: DocSection[] = [
   { prefix: 'lac', render: (results, file) => lacDocSection(results as LacResults, file) },
+  { prefix: 'jieba', render: (results, file) => lacDocSection(results as LacResults, file) },
   { prefix: 'ocr', render: (results, file) => visionDocSection(results as VisionResults, file) },
   { prefix: 'detection', render: (results, file) => visionDocSection(results as VisionResults, file) },
 ];

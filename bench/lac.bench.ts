@@ -1,4 +1,4 @@
-// `npm run bench -- lac` (part of `npm run bench`): lac throughput and latency in one run, for our server
+// `npm run bench -- lac` and `-- jieba` (part of `npm run bench`): lac (or jieba_paddle's classic mode) throughput and latency in one run, for our server
 // over HTTP (default layout and 2 processes x 1 thread), for the peer (Flask + Gunicorn, PaddleHub's
 // architecture) and for the model called in-process (the limit). Writes bench/results/lac-<time>.json,
 // prints a table, regenerates docs/benchmarks.md.
@@ -25,10 +25,39 @@ const CONCURRENCIES = [1, 16, 64];
 const WARMUP_SECONDS = 2;
 const LIMIT_THREADS = [1, 2];
 const TEXTS = ['今天是个好日子', '天气预报说今天要下雨'];
-/** Byte for byte the body of the peer's post_lac.lua. */
-const BODY = JSON.stringify({ texts: TEXTS, batch_size: 1 });
 const EXPECTED_WORDS = [['今天', '是', '个', '好日子'], ['天气预报', '说', '今天', '要', '下雨']];
 const PEER_DIR = join(repoRoot, '..', 'shared', 'bench', 'peer');
+
+/** What one bench run loads: `lac` (LAC's network vs the peer's jieba), or `jieba` (the same cutter on both sides). */
+interface BenchCase {
+  bench: LacResults['bench'];
+  module: string;
+  /** Byte for byte the body of the peer's wrk script. */
+  body: string;
+  /** The words of an answer's results, to compare with EXPECTED_WORDS. */
+  words(results: unknown): string[][];
+}
+
+const CASES: Record<string, BenchCase> = {
+  lac: {
+    bench: 'lac',
+    module: 'lac',
+    body: JSON.stringify({ texts: TEXTS, batch_size: 1 }), // post_lac.lua
+    words: (results) => (results as { word?: string[] }[]).map((r) => r.word ?? []),
+  },
+  jieba: {
+    bench: 'jieba',
+    module: 'jieba_paddle',
+    body: '{"sentence":"今天是个好日子，天气预报说今天要下雨","use_paddle":false}', // post_jieba.lua
+    words: (results) => {
+      const words = results as string[];
+      return [words.slice(0, 4), words.slice(5)];
+    },
+  },
+};
+
+const CASE = CASES[process.argv[2] ?? 'lac'] ?? CASES.lac!;
+const BODY = CASE.body;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -47,7 +76,7 @@ async function verifyAnswer(url: string): Promise<void> {
     signal: AbortSignal.timeout(10000),
   });
   const text = await response.text();
-  let reply: { status?: string; results?: { word?: string[] }[] };
+  let reply: { status?: string; results?: unknown[] };
   try {
     reply = JSON.parse(text) as typeof reply;
   } catch {
@@ -56,7 +85,7 @@ async function verifyAnswer(url: string): Promise<void> {
   if (response.status !== 200 || reply.status !== '000' || !Array.isArray(reply.results)) {
     throw new Error(`answer HTTP ${response.status}: ${text.slice(0, 200)}`);
   }
-  checkWords(reply.results.map((r) => r.word ?? []));
+  checkWords(CASE.words(reply.results));
 }
 
 /** Any HTTP answer at all means the peer is listening (it prints no ready line we could wait for). */
@@ -77,7 +106,7 @@ interface TargetPlan {
 
 function oursPlan(id: string, label: string, extra: string[]): TargetPlan {
   const hubHome = process.env.HUB_HOME ?? join(tmpdir(), 'hub-serving-bench');
-  const args = (port: string) => ['serving', 'start', '-m', 'lac', '-p', port, '--host', '127.0.0.1', ...extra];
+  const args = (port: string) => ['serving', 'start', '-m', CASE.module, '-p', port, '--host', '127.0.0.1', ...extra];
   return {
     target: { id, label, kind: 'ours', command: `hub ${args('PORT').join(' ')}`, status: 'ok', runs: [] },
     spec: (port) => ({
@@ -111,7 +140,7 @@ function peerPlan(): TargetPlan {
       command: gunicorn,
       args: ['-w', '2', '-b', `127.0.0.1:${port}`, 'flask_lac:app'],
       cwd: PEER_DIR,
-      probe: () => answers(`http://127.0.0.1:${port}/predict/lac`),
+      probe: () => answers(`http://127.0.0.1:${port}/predict/${CASE.module}`),
       readyTimeoutMs: 60000,
     }),
   };
@@ -125,7 +154,7 @@ async function runTarget(plan: TargetPlan, seconds: number): Promise<HttpTarget>
     return target;
   }
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}/predict/lac`;
+  const url = `http://127.0.0.1:${port}/predict/${CASE.module}`;
   let server: RunningServer | undefined;
   let started = false;
   try {
@@ -164,6 +193,7 @@ async function runTarget(plan: TargetPlan, seconds: number): Promise<HttpTarget>
 }
 
 async function runLimit(seconds: number): Promise<LacResults['limit']> {
+  if (CASE.bench !== 'lac') return { status: 'not run', reason: 'the classic cutter has no model to call in-process; the peer runs the same algorithm', runs: [] };
   const source = findLacDir(process.env[LAC_DIR_ENV] ?? LAC_SYSTEM_DIR);
   if (!source) return { status: 'not run', reason: `no LAC weights at ${process.env[LAC_DIR_ENV] ?? LAC_SYSTEM_DIR} (set ${LAC_DIR_ENV})`, runs: [] };
   const limit: LacResults['limit'] = { status: 'ok', source, runs: [] };
@@ -186,7 +216,7 @@ async function main(): Promise<void> {
   const seconds = measuredSeconds(8);
   const start = new Date();
   const machine = machineInfo(start);
-  log(`lac bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${seconds} s per concurrency`);
+  log(`${CASE.bench} bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${seconds} s per concurrency`);
 
   // The limit first, while no server is up; then each server alone.
   const limit = await runLimit(seconds);
@@ -200,7 +230,7 @@ async function main(): Promise<void> {
   }
 
   const partial: Omit<LacResults, 'ratios'> = {
-    bench: 'lac',
+    bench: CASE.bench,
     machine,
     method: {
       body: BODY,
@@ -214,7 +244,7 @@ async function main(): Promise<void> {
   };
   const results: LacResults = { ...partial, ratios: lacRatios(partial) };
   await mkdir(resultsDir, { recursive: true });
-  const file = join(resultsDir, resultsFileName('lac', start));
+  const file = join(resultsDir, resultsFileName(CASE.bench, start));
   await writeFile(file, `${JSON.stringify(results, null, 1)}\n`);
   const doc = await regenerateBenchmarksDoc();
 
@@ -224,7 +254,7 @@ async function main(): Promise<void> {
   log(`results: ${file}`);
   log(`docs: ${doc}`);
   // The peer may be missing; our own targets and the limit may not.
-  if (limit.status !== 'ok' || targets.some((t) => t.kind === 'ours' && t.status !== 'ok')) process.exitCode = 1;
+  if ((CASE.bench === 'lac' && limit.status !== 'ok') || targets.some((t) => t.kind === 'ours' && t.status !== 'ok')) process.exitCode = 1;
 }
 
 await main();

@@ -7,11 +7,14 @@ import { measureInProcess, type InProcessResult } from './lib/inprocess.js';
 
 const WORKER = new URL('./lac.limit.worker.js', import.meta.url);
 
-/** One call = the two texts, one model call each. */
+/** Requests' worth of texts per call: 32 x 2 texts, the server's default of 64 rows per model call. */
+export const LIMIT_COPIES = 32;
+
+/** callsPerSecond counts requests' worth (calls x LIMIT_COPIES), to compare with the servers' req/s. */
 export type LimitResult = InProcessResult;
 
 /** `checkWords` throws if a thread's answer is wrong, before anything is measured. */
-export function measureLimit(
+export async function measureLimit(
   artifacts: LacArtifacts,
   texts: string[],
   threads: number,
@@ -19,6 +22,7 @@ export function measureLimit(
   seconds: number,
   checkWords: (words: string[][]) => void,
 ): Promise<LimitResult> {
-  const data: LimitWorkerData = { artifacts, texts };
-  return measureInProcess({ worker: WORKER, data: { ...data }, threads, warmupSeconds, seconds, check: (answer) => checkWords(answer as string[][]) });
+  const data: LimitWorkerData = { artifacts, texts, copies: LIMIT_COPIES };
+  const run = await measureInProcess({ worker: WORKER, data: { ...data }, threads, warmupSeconds, seconds, check: (answer) => checkWords(answer as string[][]) });
+  return { ...run, callsPerSecond: Math.round(run.callsPerSecond * LIMIT_COPIES) };
 }

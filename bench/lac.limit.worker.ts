@@ -1,5 +1,5 @@
-// One thread of the in-process limit: its own LacRunner (the server's session options: 1 intra-op thread),
-// called in a tight loop with no HTTP, no JSON and no thread hand-off (the loop is lib/inprocess-loop.ts).
+// One thread of the in-process limit: its own LacRunner (the server's pipeline and session options: 1 intra-op
+// thread), called in a tight loop with no HTTP, no JSON and no thread hand-off (the loop is lib/inprocess-loop.ts).
 
 import { workerData } from 'node:worker_threads';
 import { sessionOptions } from '../src/backends/onnx-session.js';
@@ -10,16 +10,19 @@ import { loopCalls } from './lib/inprocess-loop.js';
 export interface LimitWorkerData {
   artifacts: LacArtifacts;
   texts: string[];
+  /** Requests' worth of texts per call: the server batches across requests, so the limit does too. */
+  copies: number;
 }
 
 const data = workerData as LimitWorkerData;
 const runner = await LacRunner.create(data.artifacts, sessionOptions({ kind: 'cpu' }, 1));
 
-/** One request's work: the server gets batch_size 1, so each text is its own model call, as here. */
+const batch = Array.from({ length: data.copies }, () => data.texts).flat();
+
+/** `copies` requests' texts through the server's pipeline in one go (one model call at 64 short texts). */
 async function call(): Promise<string[][]> {
-  const words: string[][] = [];
-  for (const text of data.texts) words.push((await runner.run([text]))[0].word);
-  return words;
+  const results = await runner.run(batch);
+  return results.slice(0, data.texts.length).map((r) => r.word);
 }
 
 await loopCalls(call, (words) => words, () => runner.close());

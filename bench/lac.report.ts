@@ -43,7 +43,8 @@ export interface LacRatio {
 }
 
 export interface LacResults {
-  bench: 'lac';
+  /** lac: LAC's network vs the peer's jieba; jieba: jieba_paddle's classic cutter on both sides. */
+  bench: 'lac' | 'jieba';
   machine: MachineInfo;
   method: {
     body: string;
@@ -181,16 +182,18 @@ export function lacDocSection(results: LacResults, file: string): string {
   const ours = results.targets.filter((t) => t.kind === 'ours');
   const peer = results.targets.filter((t) => t.kind === 'peer');
   const notes = disturbed(results);
+  const jieba = results.bench === 'jieba';
+  const route = jieba ? '/predict/jieba_paddle' : '/predict/lac';
   return [
-    '## lac (lexical analysis)',
+    jieba ? '## jieba_paddle, classic mode (word segmentation: the same algorithm as the peer)' : '## lac (lexical analysis)',
     '',
-    `Run ${m.date} on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; 1-minute load average ` +
+    `Run ${m.date}${m.commit ? ` at commit ${m.commit}` : ''} on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; 1-minute load average ` +
       `${m.loadAverage1m} at the start. Results: [\`bench/results/${file}\`](../bench/results/${file}).`,
     '',
     '### Method',
     '',
-    `- Every request is \`POST /predict/lac\` with the peer's body \`${method.body}\`. Each target's answer is checked ` +
-      'once before it is loaded (status `000`, the expected words for both texts).',
+    `- Every request is \`POST ${route}\` with the peer's body \`${method.body}\`. Each target's answer is checked ` +
+      'once before it is loaded (status `000`, the expected words).',
     `- Load: ${method.loadGenerator}, concurrency ${method.concurrencies.join(', ')}; at each, ${method.warmupSeconds} s of ` +
       `warm-up (discarded), then ${method.seconds} s measured. req/s counts 2xx answers; p50/p99 are exact percentiles of ` +
       "the load generator's response times of those answers (not autocannon's whole-millisecond histogram). Targets run " +
@@ -199,11 +202,13 @@ export function lacDocSection(results: LacResults, file: string): string {
     ...peer.map((t) => `- ${t.label}: \`${t.command}\` in \`../shared/bench/peer\`: Flask under Gunicorn sync workers, ` +
       "PaddleHub Serving's own architecture, with jieba's part-of-speech cutter (a cheaper algorithm than LAC's BiGRU-CRF; " +
       'the same words on these texts, another tag set).'),
+    ...(jieba ? [] : [
     `- In-process limit: \`LacRunner\` on the model converted by \`convertLacDirectory\`` +
       `${results.limit.source ? ` from \`${results.limit.source}\`` : ''}, with the server's session options (1 intra-op ` +
-      'thread), called in a loop. One call = the two texts as two model calls, the work of one request with `batch_size` 1; ' +
-      'no HTTP, no JSON, no hand-off between threads. First 1 thread, then 2 worker threads with a runner each (the 2-core ' +
-      'ceiling). Its req/s column is calls/s, its latency one call.',
+      'thread) and the server\'s pipeline, called in a loop. One call = 32 requests\' texts (64 short texts, one model call of 64 ' +
+      'rows, as the server\'s batcher forms under load); no HTTP, no JSON, no hand-off between threads. First 1 thread, then 2 ' +
+      'worker threads with a runner each (the 2-core ceiling). Its req/s column is calls/s x 32, its latency one call.',
+    ]),
     '- CPU column: % of one core during the measured window (200 = both cores of this machine): the server\'s process ' +
       'tree, in brackets its busiest main thread (the one that parses HTTP and JSON in a Node server; near 100 it is the ' +
       'bottleneck), the load generator (the bench process), work outside the bench, and what was left idle. Server CPU ' +
@@ -235,7 +240,10 @@ export function lacDocSection(results: LacResults, file: string): string {
       'with a separate client machine; its share is in the CPU column (more for the peer, whose connections are new for ' +
       'every request). The in-process limit pays no such cost: ours / limit includes the load generator\'s cost.',
     '- "other" CPU is work outside the bench, such as tests run by someone else on this machine.',
-    '- The peer does less work per request (jieba instead of a neural network), so ours / peer compares serving ' +
-      'architectures together with their models, not serving alone.',
+    jieba
+      ? '- Both sides run jieba\'s classic cutter (ours: jieba-rs through @node-rs/jieba; the peer: Python jieba), so ours / ' +
+        'peer compares the serving stacks.'
+      : '- The peer does less work per request (jieba instead of a neural network), so ours / peer compares serving ' +
+        'architectures together with their models, not serving alone.',
   ].join('\n');
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const BENCHES: Record<string, string[]> = {
   lac: ['lac.bench.js'],
+  jieba: ['lac.bench.js', 'jieba'],
   ocr: ['vision.bench.js', 'ocr'],
   detection: ['vision.bench.js', 'detection'],
 };

@@ -124,7 +124,7 @@ export function visionDocSection(results: VisionResults, file: string): string {
   return [
     `## ${TITLES[results.bench]}`,
     '',
-    `Run ${m.date} on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; 1-minute load average ` +
+    `Run ${m.date}${m.commit ? ` at commit ${m.commit}` : ''} on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; 1-minute load average ` +
       `${m.loadAverage1m} at the start. Results: [\`bench/results/${file}\`](../bench/results/${file}).`,
     '',
     '### Method',

@@ -17,6 +17,11 @@ export const ElemType = {
   FLOAT: onnx.TensorProto.DataType.FLOAT,
   INT32: onnx.TensorProto.DataType.INT32,
   INT64: onnx.TensorProto.DataType.INT64,
+  FLOAT16: onnx.TensorProto.DataType.FLOAT16,
+  BOOL: onnx.TensorProto.DataType.BOOL,
+  STRING: onnx.TensorProto.DataType.STRING,
+  UINT8: onnx.TensorProto.DataType.UINT8,
+  DOUBLE: onnx.TensorProto.DataType.DOUBLE,
 } as const;
 export type ElemType = (typeof ElemType)[keyof typeof ElemType];
 

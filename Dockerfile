@@ -11,7 +11,7 @@ FROM ${BASE} AS build
 # The modules whose weights are prepared into the image (space-separated), e.g. "lac chinese_ocr_db_crnn_mobile".
 ARG HUB_MODULES=lac
 # onnxruntime-node's install script downloads CUDA files from outside the npm registry; the CPU build needs
-# none of them. This is the environment form of the repo's .npmrc `onnxruntime-node-install=skip`.
+# none of them. package.json denies its install script to npm 11 (allowScripts); npm 10 reads this variable.
 ENV ONNXRUNTIME_NODE_INSTALL=skip \
     HUB_HOME=/var/lib/hub-serving \
     npm_config_update_notifier=false \
@@ -25,6 +25,9 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
+# The playground's sources; `prepare` bundles them into dist/web.
+COPY web ./web
+COPY scripts/build-web.js ./scripts/
 # `npm ci` compiles the TypeScript too (the package's prepare script).
 RUN --mount=type=cache,target=/root/.npm npm ci
 RUN npm prune --omit=dev \
@@ -37,13 +40,18 @@ RUN npm prune --omit=dev \
  && rm -rf "$HUB_HOME/tmp"
 
 FROM ${BASE} AS runtime
+# HUB_ALLOWED_HOSTS: a container is reached through a published port by whatever name or address the host has;
+# the Host check guards servers on a workstation against DNS rebinding. Set it to the names clients use (and
+# HUB_API_KEY) to have both.
 ENV NODE_ENV=production \
     HUB_HOME=/var/lib/hub-serving \
-    HUB_LOG_LEVEL=info
+    HUB_LOG_LEVEL=info \
+    HUB_ALLOWED_HOSTS="*"
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/web ./dist/web
 COPY --from=build /app/node_modules ./node_modules
 # HUB_HOME holds the converted weights and, at run time, the PID file (conf/): owned by the unprivileged user.
 COPY --from=build --chown=1000:1000 /var/lib/hub-serving /var/lib/hub-serving

@@ -6,10 +6,11 @@ import { resolveModule } from '../modules/resolve.js';
 import { runPrimary } from '../process/cluster.js';
 import { describeQuota, processCores } from '../process/cpu-quota.js';
 import { createLogger } from '../process/log.js';
-import { isServingProcess, readPidFile, removePidFile, writePidFile } from '../process/pidfile.js';
+import { isServingProcess, processStartTime, readPidFile, removePidFile, writePidFile } from '../process/pidfile.js';
 import { portInUse } from '../process/port.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { startService, type ServiceModule } from '../server/service.js';
+import type { V2Model } from '../server/v2/routes.js';
 import { ensureInstalled } from './install-modules.js';
 import { say, warn } from './output.js';
 
@@ -27,21 +28,35 @@ export function displayUrl(config: ServingConfig): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
+/** Every interface and no key: anyone who reaches the port may use it. Said once the service is ready. */
+export function openServiceWarning(config: ServingConfig): string | undefined {
+  if ((config.host !== '0.0.0.0' && config.host !== '::') || config.apiKeys.length > 0) return undefined;
+  return `serving every interface (${config.host}) without an API key: anyone who can reach port ${config.port} can use it; give --api_key (HUB_API_KEY) or --host 127.0.0.1`;
+}
+
+/** "loaded model clf from /m/clf.onnx: inputs x FP32 [-1, 3]; outputs y FP32 [-1, 2]; batched along dimension 0" */
+function describeModel(model: V2Model, path: string): string {
+  const tensors = (list: V2Model['inputs']) => list.map((t) => `${t.name} ${t.datatype} [${t.shape.join(', ')}]`).join(', ');
+  const batched = [...model.inputs, ...model.outputs].every((t) => t.shape[0] === -1) ? 'batched along dimension 0' : 'one request per call (no batch dimension)';
+  return `loaded model ${model.name} from ${path}: inputs ${tensors(model.inputs)}; outputs ${tensors(model.outputs)}; ${batched} (POST /v2/models/${model.name}/infer)`;
+}
+
 export async function servingStart(flags: StartFlags): Promise<void> {
   const { config, notices } = loadServingConfig(flags);
   notices.forEach((n) => say(`note: ${n}`));
-  const resolved = config.modules.map(resolveModule);
+  // ONNX files (-m ./model.onnx, or a `path` in the file) are models for /v2, not modules to resolve.
+  const resolved = config.modules.filter((m) => m.path === undefined).map(resolveModule);
+  const files = config.modules.filter((m) => m.path !== undefined).map((m) => m.name);
   resolved.forEach((m) => m.warnings.forEach(warn));
   const names = new Set<string>();
-  for (const m of resolved) {
-    const name = m.definition.manifest.name;
+  for (const name of [...resolved.map((m) => m.definition.manifest.name), ...files]) {
     if (names.has(name)) throw new UsageError(`--modules: ${name} is named twice`);
     names.add(name);
   }
   const devices = devicesFor(config);
 
   const existing = await readPidFile(config.port);
-  if (existing && isServingProcess(existing.pid)) {
+  if (existing && isServingProcess(existing)) {
     throw new UsageError(`Hub Serving already runs on port ${config.port} (pid ${existing.pid}); stop it with \`hub serving stop -p ${config.port}\` or choose another port`);
   }
   if (await portInUse(config.port, config.host)) {
@@ -68,9 +83,10 @@ export async function servingStart(flags: StartFlags): Promise<void> {
     pid: process.pid,
     port: config.port,
     host: config.host,
-    module: resolved.map((m) => m.definition.manifest.name),
+    module: [...resolved.map((m) => m.definition.manifest.name), ...files],
     start_time: new Date().toISOString(),
     processes: config.processes,
+    proc_start: processStartTime(process.pid),
   };
 
   if (config.processes > 1) {
@@ -78,6 +94,8 @@ export async function servingStart(flags: StartFlags): Promise<void> {
     await runPrimary(config, modules.map((m) => m.installed), async () => {
       await writePidFile(record);
       say(layout);
+      const open = openServiceWarning(config);
+      if (open) warn(open);
       say(`Hub Serving is ready: ${displayUrl(config)} (POST /predict/<module>; listening on ${config.host}:${config.port})`);
     }, () => removePidFile(config.port, process.pid));
     return;
@@ -104,6 +122,12 @@ export async function servingStart(flags: StartFlags): Promise<void> {
     throw error;
   }
   if (stopping) return;
+  for (const name of files) {
+    const model = service.v2Models.get(name);
+    if (model) say(describeModel(model, config.modules.find((m) => m.name === name)!.path!));
+  }
   say(layout);
+  const open = openServiceWarning(config);
+  if (open) warn(open);
   say(`Hub Serving is ready: ${displayUrl(config)} (POST /predict/<module>; listening on ${config.host}:${config.port})`);
 }

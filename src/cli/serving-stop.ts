@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/catalogue.js';
 import { paths } from '../hub/home.js';
 import { DEFAULT_PORT } from '../config/schema.js';
-import { isServingProcess, listPidFiles, readPidFile, removePidFile } from '../process/pidfile.js';
+import { isServingProcess, readPidFile, removePidFile, type PidRecord } from '../process/pidfile.js';
 import { waitForPortFree } from '../process/port.js';
 import { say } from './output.js';
 import { rm } from 'node:fs/promises';
@@ -15,10 +15,10 @@ export function parsePort(value: string | undefined): number {
   return port;
 }
 
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+async function waitForExit(record: PidRecord, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isServingProcess(pid)) return true;
+    if (!isServingProcess(record)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
@@ -30,31 +30,18 @@ export async function servingStop(options: { port?: string }): Promise<void> {
   if (!record) {
     throw new UsageError(`no Hub Serving is recorded on port ${port} (no ${paths.pidFile(port)}); \`hub serving status\` lists the running ones`);
   }
-  if (!isServingProcess(record.pid)) {
+  if (!isServingProcess(record)) {
     await rm(paths.pidFile(port), { force: true });
     say(`Hub Serving on port ${port} (pid ${record.pid}) was not running; removed its stale file`);
     return;
   }
   say(`Hub Serving on port ${port} (pid ${record.pid}) will stop: finishing requests in flight`);
   process.kill(record.pid, 'SIGTERM');
-  if (!(await waitForExit(record.pid, STOP_WAIT_MS))) {
+  if (!(await waitForExit(record, STOP_WAIT_MS))) {
     throw new UsageError(`pid ${record.pid} is still running after ${STOP_WAIT_MS / 1000} s; \`kill -9 ${record.pid}\` ends it at once`);
   }
   await removePidFile(port, record.pid);
   const host = record.host === '0.0.0.0' || record.host === '::' ? '0.0.0.0' : record.host;
   if (!(await waitForPortFree(port, host, 10_000))) throw new UsageError(`the server stopped but port ${port} is still in use by another program`);
   say(`Hub Serving on port ${port} stopped; the port is free`);
-}
-
-export async function servingStatus(): Promise<void> {
-  const records = await listPidFiles();
-  if (records.length === 0) {
-    say('no Hub Serving is running (none recorded under ' + paths.conf() + ')');
-    return;
-  }
-  for (const r of records) {
-    const alive = isServingProcess(r.pid);
-    say(`port ${r.port}  pid ${r.pid}  ${alive ? 'running' : 'not running (stale file; `hub serving stop -p ' + r.port + '` removes it)'}  ` +
-      `modules ${r.module.join(',')}  processes ${r.processes}  since ${r.start_time}`);
-  }
 }

@@ -1,7 +1,7 @@
 // Every error the server or the CLI can report, in one place: an envelope status (PaddleHub's codes where they
 // exist), an HTTP status and a message builder. Handlers throw these; the error handler turns them into envelopes.
 
-export type EnvelopeStatus = '101' | '111' | '112' | '113' | '114' | '115' | '116' | '117' | '118' | '119' | '120' | '121' | '122' | '123' | '124' | '125';
+export type EnvelopeStatus = '101' | '111' | '112' | '113' | '114' | '115' | '116' | '117' | '118' | '119' | '120' | '121' | '122' | '123' | '124' | '125' | '126' | '127' | '128';
 
 interface Spec<A extends unknown[]> {
   status: EnvelopeStatus;
@@ -16,8 +16,8 @@ function spec<A extends unknown[]>(status: EnvelopeStatus, http: number, message
 export const Errors = {
   // PaddleHub's own codes: 101 predict failed, 111 unknown module, 112 body not JSON.
   PREDICT_FAILED: spec('101', 500, (detail: string) => `Prediction failed: ${detail}`),
-  UNKNOWN_MODULE: spec('111', 404, (name: string, available: string[]) =>
-    `Module ${name} is not available. Available: ${available.join(', ') || '(none)'}.`),
+  UNKNOWN_MODULE: spec('111', 404, (name: string, available: string[], guess?: string) =>
+    `Module ${name} is not available.${guess ? ` Did you mean ${guess}?` : ''} Available: ${available.join(', ') || '(none)'}.`),
   BODY_NOT_JSON: spec('112', 400, (detail: string) => `The request body is not valid JSON: ${detail}`),
   // Codes of our own, in the same style.
   IMAGE_TOO_LARGE: spec('115', 413, (item: string, detail: string) => `${item}: the image is too large: ${detail}`),
@@ -47,6 +47,13 @@ export const Errors = {
     `The ${model} queue is full (${queued} of ${limit} items waiting); retry in ${retryAfter} s.`),
   TOO_MANY_ITEMS: spec('125', 413, (model: string, items: number, limit: number) =>
     `The request makes ${items} items for ${model}, more than its queue holds (${limit}): send fewer texts or images per request, or start the server with a larger --max_queue_size.`),
+  // Refusals by the security checks, before any work (src/server/security/).
+  UNAUTHORIZED: spec('126', 401, (why: string) =>
+    `${why}: send Authorization: Bearer <key> or X-Api-Key: <key>.`),
+  HOST_NOT_ALLOWED: spec('127', 403, (host: string) =>
+    `Host ${host} is not allowed. The server answers only the names it was told to: start it with --allowed_hosts (HUB_ALLOWED_HOSTS) listing this name.`),
+  ORIGIN_NOT_ALLOWED: spec('128', 403, (origin: string) =>
+    `Origin ${origin} is not allowed: requests from web pages of other origins are refused; list the origin in --cors_origins (HUB_CORS_ORIGINS) to allow it.`),
 } as const;
 
 export type ErrorName = keyof typeof Errors;

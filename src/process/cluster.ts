@@ -2,10 +2,12 @@ import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { ServingConfig } from '../config/schema.js';
 import type { InstallResult } from '../modules/types.js';
+import { PrimaryMetrics } from './cluster-metrics.js';
 import { onShutdownSignal } from './signals.js';
 
 // --use_multiprocess: N processes share the port through node:cluster, each with its own inference threads.
-// The primary only supervises: it restarts a process that dies and drains them all on SIGINT/SIGTERM.
+// The primary only supervises: it restarts a process that dies, drains them all on SIGINT/SIGTERM, and gathers
+// their metrics when one of them is scraped.
 
 export interface WorkerPayload {
   config: ServingConfig;
@@ -26,6 +28,7 @@ export function runPrimary(
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.js', import.meta.url)) });
   const env = { [PAYLOAD_ENV]: JSON.stringify({ config, installed } satisfies WorkerPayload) };
   const workers = new Set<Worker>();
+  const metrics = new PrimaryMetrics();
   let stopping = false;
   let allReady = false;
 
@@ -35,6 +38,7 @@ export function runPrimary(
       const worker = cluster.fork(env);
       workers.add(worker);
       worker.on('message', (message: WorkerMessage) => {
+        metrics.handle(worker, message);
         if (message.type === 'ready' && !allReady && ++ready === config.processes) {
           allReady = true;
           onReady().then(resolve, reject);
@@ -48,6 +52,7 @@ export function runPrimary(
         workers.delete(worker);
         if (stopping) return;
         process.stderr.write(`warning: serving process ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another\n`);
+        metrics.restarts.inc();
         setTimeout(() => !stopping && fork(), RESTART_DELAY_MS).unref();
       });
     };

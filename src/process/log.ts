@@ -1,6 +1,38 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import pretty from 'pino-pretty';
 
-/** Operational logs: JSON lines on stderr (stdout carries the human start-up lines). HUB_LOG_LEVEL sets the level. */
-export function createLogger(): Logger {
-  return pino({ level: process.env.HUB_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, pino.destination(2));
+// Operational logs on stderr (stdout carries the human start-up lines). HUB_LOG_LEVEL sets the level (default
+// info). One JSON object per line with an ISO timestamp and the level by name, for log collectors; on a
+// terminal the same records are printed readably by pino-pretty instead.
+
+export interface LogSetup {
+  level?: string;
+  /** Readable lines instead of JSON; default: when stderr is a terminal. */
+  pretty?: boolean;
+  /** Where lines go; default: stderr (fd 2). */
+  destination?: DestinationStream;
+}
+
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    // A stack trace belongs here and nowhere else: the error serializer keeps type, message, stack and cause.
+    serializers: { err: pino.stdSerializers.errWithCause },
+  };
+}
+
+export function createLogger(setup: LogSetup = {}): Logger {
+  const level = setup.level ?? process.env.HUB_LOG_LEVEL ?? 'info';
+  const readable = setup.pretty ?? Boolean(process.stderr.isTTY);
+  if (readable && !setup.destination) {
+    // Synchronous and in this thread: no transport worker, so nothing is lost when the process exits.
+    const stream = pretty({ destination: 2, sync: true, colorize: true, singleLine: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' });
+    return pino(loggerOptions(level), stream);
+  }
+  // Written asynchronously (an access line per request must not cost a blocking write); pino flushes what is
+  // pending when the process exits.
+  return pino(loggerOptions(level), setup.destination ?? pino.destination({ dest: 2, sync: false }));
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { paths } from '../hub/home.js';
 
 // One file per running server, HUB_HOME/conf/serving_<port>.json, as PaddleHub keeps it; ours is removed on a
-// clean exit and checked against the live process, so a stale file is recognised rather than trusted.
+// clean exit and checked against the live process, so a stale file is recognised rather than trusted. The file
+// records the process's start time (from /proc), which a recycled pid of another program cannot have: nothing is
+// ever signalled on the word of a pid alone.
 
 export interface PidRecord {
   pid: number;
@@ -13,6 +15,8 @@ export interface PidRecord {
   module: string[];
   start_time: string;
   processes: number;
+  /** The process's start, in clock ticks since boot (/proc/<pid>/stat); absent off Linux. */
+  proc_start?: number;
 }
 
 export async function writePidFile(record: PidRecord): Promise<void> {
@@ -51,19 +55,43 @@ export async function listPidFiles(): Promise<PidRecord[]> {
   return records;
 }
 
-/** Alive and still a Hub Serving process (a recycled pid of another program does not count). */
-export function isServingProcess(pid: number): boolean {
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined without /proc. */
+export function processStartTime(pid: number): number | undefined {
+  return procStat(pid)?.started;
+}
+
+/** State (field 3) and start time (field 22) of /proc/<pid>/stat, or undefined without it. */
+function procStat(pid: number): { state: string; started: number } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(join('/proc', String(pid), 'stat'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses: the fields after it follow the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const started = Number(fields[19]);
+  return Number.isFinite(started) ? { state: fields[0] ?? '', started } : undefined;
+}
+
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const cmdline = join('/proc', String(pid), 'cmdline');
+}
+
+/**
+ * Whether the record's process still runs: alive, and on Linux started when the record says (a pid reused by
+ * another program, whatever its name, does not count). A record without a start time cannot be proven ours there.
+ * Without /proc (macOS) only liveness can be checked.
+ */
+export function isServingProcess(record: Pick<PidRecord, 'pid' | 'proc_start'>): boolean {
+  if (!Number.isInteger(record.pid) || record.pid <= 0 || !alive(record.pid)) return false;
   if (!existsSync('/proc/self')) return true;
-  try {
-    const args = readFileSync(cmdline, 'utf8');
-    return /hub|serving/.test(args);
-  } catch {
-    return false;
-  }
+  const stat = procStat(record.pid);
+  // A zombie has exited; only its parent has not collected it yet.
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X' && stat.started === record.proc_start;
 }

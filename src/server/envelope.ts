@@ -75,9 +75,16 @@ export function clientErrorToHubError(error: unknown): HubError {
   }
 }
 
-/** A complete HTTP/1.1 response carrying the envelope, to write straight to a socket; the connection closes. */
-export function rawErrorResponse(error: HubError): string {
+/**
+ * A complete HTTP/1.1 response carrying the envelope, to write straight to a socket; the connection closes.
+ * `headers` (X-Request-Id, WWW-Authenticate, ...) are added; values with characters HTTP forbids are left out.
+ */
+export function rawErrorResponse(error: HubError, headers: Record<string, string> = {}): string {
   const body = JSON.stringify(failure(error));
+  const extra = Object.entries(headers)
+    .filter(([name, value]) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && /^[\t\x20-\x7e]*$/.test(value)
+      && !/^(content-type|content-length|connection|transfer-encoding)$/i.test(name))
+    .map(([name, value]) => `${name}: ${value}\r\n`).join('');
   return `HTTP/1.1 ${error.http} ${STATUS_CODES[error.http] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\n`
-    + `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+    + `content-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`;
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { serviceMetrics, shareRegistry } from '../process/cluster-metrics.js';
 import type { BatchStats } from '../scheduler/batcher.js';
 
 // Prometheus metrics of one process: requests by module and envelope status, latency, the inference queue,
@@ -58,7 +59,27 @@ export class Metrics {
     };
   }
 
+  readonly inFlight = new Gauge({
+    name: 'hub_requests_in_flight',
+    help: 'Predictions received and not yet answered',
+    registers: [this.registry],
+  });
+
+  /** The text of a scrape: the whole service's where several processes serve, else this process's. */
+  async text(): Promise<string> {
+    const service = serviceMetrics();
+    if (service) {
+      try {
+        return await service;
+      } catch {
+        // The primary is gone or slow: this process's own figures are better than none.
+      }
+    }
+    return this.registry.metrics();
+  }
+
   constructor(queueSize: () => number) {
+    shareRegistry(this.registry);
     const modelQueues = this.modelQueues;
     new Gauge({
       name: 'hub_model_queue_items',

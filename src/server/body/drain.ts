@@ -37,12 +37,12 @@ export class BodyDrain {
    * Sends `error` and drains the rest of the body when the body has not been read to its end; returns false
    * (and does nothing) when it has, for the caller to reply as usual.
    */
-  refuse(request: FastifyRequest, reply: FastifyReply, error: HubError): boolean {
+  refuse(request: FastifyRequest, reply: FastifyReply, error: HubError, headers: Record<string, string> = {}): boolean {
     const raw = request.raw;
     const socket = raw.socket;
     if (raw.complete || raw.destroyed || !socket || socket.destroyed || reply.sent) return false;
     void reply.hijack();
-    socket.end(rawErrorResponse(error));
+    socket.end(rawErrorResponse(error, headers));
     if (Number(raw.headers['content-length']) > this.limits.bytes) {
       closeAfterFlush(socket);
       return true;

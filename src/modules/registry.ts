@@ -1,3 +1,4 @@
+import { closest } from '../config/issues.js';
 import type { ModuleDefinition } from './types.js';
 import { lac } from './lac/index.js';
 import { centernetMobilenetV3Coco2017 } from './centernet_mobilenet_v3_coco2017/index.js';
@@ -31,4 +32,15 @@ export function findModule(nameOrTask: string): ModuleDefinition | undefined {
 
 export function moduleNames(): string[] {
   return moduleDefinitions.map((m) => m.manifest.name);
+}
+
+/** The module or task name closest to a mistyped one (`lax` -> `lac`), for "did you mean" hints. */
+export function closestModule(name: string): string | undefined {
+  return closest(name, [...moduleNames(), ...Object.keys(taskDefaults)]);
+}
+
+/** `module "lax" is not available; did you mean "lac"?`, the start of every unknown-module message. */
+export function unknownModuleMessage(name: string): string {
+  const guess = closestModule(name);
+  return `module "${name}" is not available${guess ? ` (did you mean "${guess}"?)` : ''}`;
 }

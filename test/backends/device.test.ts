@@ -14,7 +14,7 @@ test('CPU: one device per thread', () => {
 });
 
 test('GPU without the CUDA provider is an error at start, never a silent fall-back', () => {
-  assert.throws(() => selectDevices(true, [0], 2, withoutCuda), (e: unknown) => e instanceof DeviceError && /CUDA provider is not installed.*onnxruntime-node-install=cuda12/.test(e.message));
+  assert.throws(() => selectDevices(true, [0], 2, withoutCuda), (e: unknown) => e instanceof DeviceError && /CUDA provider is not installed.*ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js/.test(e.message));
 });
 
 test('GPU ids are used in turn, each at least once', () => {

@@ -59,6 +59,7 @@ describe('modules on the command line', () => {
     const home = freshHubHome();
     const before = runHub(['list'], { HUB_HOME: home });
     assert.equal(before.status, 0);
+    // The summary goes below the columns when they leave it too little of the 100 columns a pipe gets.
     assert.match(before.stdout, /^lac\s+2\.2\.0\s+lexical_analysis\s+not installed\s+Baidu's LAC/m);
     const install = runHub(['install', 'lac'], { HUB_HOME: home });
     assert.equal(install.status, 0, install.stderr);
@@ -100,25 +101,30 @@ describe('serving in the background', () => {
   test('stop finishes the request in flight, frees the port and removes the PID file', async (t) => {
     if (!requireLacOrSkip(t)) return;
     const server = await startServer(['-m', 'lexical_analysis']);
-    const pidFile = join(sharedHubHome, 'conf', `serving_${server.port}.json`);
-    assert.ok(existsSync(pidFile));
-    const byTask = await post(`${server.url}/predict/lexical_analysis`, { text: ['今天是个好日子'] });
-    assert.equal(byTask.body.status, '000', 'the task name a module was started by is a route too');
-    const status = runHub(['serving', 'status']);
-    assert.match(status.stdout, new RegExp(`port ${server.port}\\s+pid \\d+\\s+running\\s+modules lac`));
-    const inFlight = post(`${server.url}/predict/lac`, { text: ['我在北京天安门广场见到了张三。'.repeat(3000)] });
-    await new Promise((r) => setTimeout(r, 150));
-    const stop = runHub(['serving', 'stop', '-p', String(server.port)]);
-    assert.equal(stop.status, 0, stop.stderr);
-    assert.match(stop.stdout, /will stop[\s\S]*stopped; the port is free/);
-    const reply = await inFlight;
-    assert.equal(reply.status, 200);
-    assert.equal(reply.body.status, '000');
-    assert.equal(await server.exited, 0);
-    assert.ok(!existsSync(pidFile), 'the PID file is removed');
-    const blocker = createServer();
-    await new Promise<void>((resolve, reject) => blocker.once('error', reject).listen(server.port, '0.0.0.0', resolve));
-    blocker.close();
+    // A failed assertion must not leave the server running: the test runner would wait for it forever.
+    try {
+      const pidFile = join(sharedHubHome, 'conf', `serving_${server.port}.json`);
+      assert.ok(existsSync(pidFile));
+      const byTask = await post(`${server.url}/predict/lexical_analysis`, { text: ['今天是个好日子'] });
+      assert.equal(byTask.body.status, '000', 'the task name a module was started by is a route too');
+      const status = runHub(['serving', 'status']);
+      assert.match(status.stdout, new RegExp(`^${server.port}\\s+\\d+\\s+running\\s+http://127\\.0\\.0\\.1:${server.port}\\s+lac\\s`, 'm'));
+      const inFlight = post(`${server.url}/predict/lac`, { text: ['我在北京天安门广场见到了张三。'.repeat(3000)] });
+      await new Promise((r) => setTimeout(r, 150));
+      const stop = runHub(['serving', 'stop', '-p', String(server.port)]);
+      assert.equal(stop.status, 0, stop.stderr);
+      assert.match(stop.stdout, /will stop[\s\S]*stopped; the port is free/);
+      const reply = await inFlight;
+      assert.equal(reply.status, 200);
+      assert.equal(reply.body.status, '000');
+      assert.equal(await server.exited, 0);
+      assert.ok(!existsSync(pidFile), 'the PID file is removed');
+      const blocker = createServer();
+      await new Promise<void>((resolve, reject) => blocker.once('error', reject).listen(server.port, '0.0.0.0', resolve));
+      blocker.close();
+    } finally {
+      await server.stop();
+    }
   });
 
   test('stop without a server, and with a stale PID file', () => {
@@ -128,7 +134,7 @@ describe('serving in the background', () => {
     oneLineError(missing.stderr, /no Hub Serving is recorded on port 18999/);
     mkdirSync(join(home, 'conf'), { recursive: true });
     writeFileSync(join(home, 'conf', 'serving_18999.json'), JSON.stringify({ pid: 999999, port: 18999, host: '0.0.0.0', module: ['lac'], start_time: 'x', processes: 1 }));
-    assert.match(runHub(['serving', 'status'], { HUB_HOME: home }).stdout, /port 18999\s+pid 999999\s+not running \(stale file/);
+    assert.match(runHub(['serving', 'status'], { HUB_HOME: home }).stdout, /^18999\s+999999\s+stale\s[\s\S]*port 18999: pid 999999 is not running \(stale file\)/m);
     const stale = runHub(['serving', 'stop', '-p', '18999'], { HUB_HOME: home });
     assert.equal(stale.status, 0);
     assert.match(stale.stdout, /was not running; removed its stale file/);

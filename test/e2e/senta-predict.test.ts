@@ -110,7 +110,7 @@ describe('senta_bilstm over HTTP with weights from init_args.directory', { skip:
     expectError(await post(url, { texts: ['好'], batch_size: 0 }), 400, '113', /^batch_size: 0 is not allowed: expected an integer from 1 to 1024/);
     expectError(await post(url, { texts: ['好'], top_k: 2 }), 400, '113', /unknown key "top_k"; accepted keys: texts, text, data, batch_size, use_gpu/);
     expectError(await post(url, '{"texts": [', { 'content-type': 'application/json' }), 400, '112', /not valid JSON/);
-    expectError(await post(`${server!.url}/predict/senta`, { texts: ['好'] }), 404, '111', /Module senta is not available\. Available: senta_bilstm\./);
+    expectError(await post(`${server!.url}/predict/senta`, { texts: ['好'] }), 404, '111', /Module senta is not available\. Did you mean senta_bilstm\? Available: senta_bilstm\./);
     const fine = await post(url, { texts: ['今天是个好日子'] });
     assert.equal(fine.body.status, '000');
   });
@@ -169,6 +169,6 @@ describe('senta_bilstm without weights', () => {
     assert.equal(show.status, 0, show.stderr);
     assert.ok(show.stdout.includes(`installed: ${NO_WEIGHTS}\n`), show.stdout);
     assert.match(show.stdout, /weights: supplied by the user .*model\.onnx, an ONNX export of the classifier, inputs word_ids int64 \[batch, words\] and seq_lens int32 \[batch\], output probs float32 \[batch, 2\]/);
-    assert.match(runHub(['list'], env).stdout, /^senta_bilstm\s+1\.2\.1\s+sentiment_classification\s+not installed \(weights must be supplied: hub show senta_bilstm\)/m);
+    assert.match(runHub(['list'], env).stdout, /^senta_bilstm\s+1\.2\.1\s+sentiment_classification\s+to supply\b[\s\S]*"to supply": weights you provide \(`hub show <module>` says which\): senta_bilstm/m);
   });
 });

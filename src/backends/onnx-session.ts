@@ -44,6 +44,13 @@ export function getSession(modelPath: string, overrides: ort.InferenceSession.Se
   return session;
 }
 
+/** Releases this thread's session of one model file, if it has one (the model was unloaded and is idle). */
+export async function releaseSession(modelPath: string): Promise<void> {
+  const session = sessions.get(modelPath);
+  sessions.delete(modelPath);
+  await (await session?.catch(() => undefined))?.release();
+}
+
 /** Releases every session of this thread, so none is left for the thread's teardown to destroy. */
 export async function releaseSessions(): Promise<void> {
   const all = [...sessions.values()];

@@ -21,6 +21,23 @@ const gpuList = z.union([
   integer(0, 63),
 ], { error: 'expected GPU ids like "0" or "0,1,2"' });
 
+/**
+ * A list given as comma-separated text (a flag, a variable, a string in the file) or as a JSON list of strings in
+ * the file: trimmed, empty items dropped, at least one item left, each passing `item` when given.
+ */
+const textList = (what: string, item?: { pattern: RegExp; expected: string }) =>
+  z.union([z.string(), z.array(z.string())], { error: `expected ${what}: comma-separated text or a list of strings` })
+    .transform((value, context) => {
+      const items = (Array.isArray(value) ? value : value.split(',')).map((part) => part.trim()).filter(Boolean);
+      if (items.length === 0) context.addIssue({ code: 'custom', message: `expected one or more ${what}` });
+      const wrong = item && items.find((part) => !item.pattern.test(part));
+      if (wrong !== undefined) context.addIssue({ code: 'custom', message: `${JSON.stringify(wrong.slice(0, 60))}: ${item!.expected}` });
+      return items;
+    });
+
+/** An origin as browsers send it: scheme://host[:port], no path; or * (any), or null (file:// and sandboxed pages). */
+const ORIGIN = /^(\*|null|https?:\/\/[^\s/?#]+)$/i;
+
 export interface OptionSpec {
   /** Config-file key; the flag is the same with `--`, the variable HUB_ and upper case. */
   key: string;
@@ -33,6 +50,8 @@ export interface OptionSpec {
   /** The default, in words, for help and docs. */
   shown: string;
   help: string;
+  /** Its value is never printed (notices say only that it was overridden). */
+  secret?: boolean;
 }
 
 // Generic so that each option keeps its own rule's type, which the config schema is typed from.
@@ -67,6 +86,22 @@ export const SERVING_OPTIONS = [
     help: 'longest an item waits for companions when a call could take more; 0 dispatches whenever a thread is free, so calls fill up under load only' }),
   option({ key: 'max_queue_size', value: '<items>', kind: 'number', rule: integer(1, 1_000_000).optional(), shown: '20000',
     help: 'items waiting per model; a request whose items do not fit is refused at once with 429 and Retry-After (413 when it is larger than the whole queue)' }),
+  option({ key: 'access_log', value: '[on|off]', kind: 'boolean', rule: bool().default(true), shown: 'on',
+    help: 'one log line per request at info (method, route, module, status, envelope code, ms, bytes in and out, request id); errors are logged either way' }),
+  option({ key: 'api_key', value: '<keys>', kind: 'string', secret: true, shown: 'none',
+    rule: textList('API keys').optional(),
+    help: 'API keys, comma-separated (a list in the config file): every route but /healthz and /readyz then requires Authorization: Bearer <key> or X-Api-Key: <key>, and answers 401 otherwise' }),
+  option({ key: 'allowed_hosts', value: '<hosts>', kind: 'string', shown: 'localhost, 127.0.0.1, [::1], the listening address (every interface\'s for 0.0.0.0 or ::) and the hostname',
+    rule: textList('host names').optional(),
+    help: 'names the Host header may carry (port ignored; .example.com allows its subdomains, * any); another gets 403. Guards against DNS rebinding: list the names clients use, e.g. a Service or load balancer name' }),
+  option({ key: 'cors_origins', value: '<origins>', kind: 'string', shown: 'none (CORS off)',
+    rule: textList('origins', { pattern: ORIGIN, expected: 'expected origins like https://app.example.com (scheme and host, no path), null or *' }).optional(),
+    help: 'web origins allowed to call the server from a browser (CORS); a request from a page of any other origin is refused with 403' }),
+  option({ key: 'enable_model_control', value: '[on|off]', kind: 'boolean', rule: bool().default(false), shown: 'off',
+    help: "the Open Inference Protocol's repository extension: POST /v2/repository/index and /v2/repository/models/<name>/load or /unload load and unload ONNX files of --model_repository at runtime. Off by default: loading files at a client's request runs what the client chose" }),
+  option({ key: 'model_repository', value: '<folders>', kind: 'string', shown: "the folders of -m's ONNX files",
+    rule: textList('folders').optional(),
+    help: 'folders whose <name>.onnx or <name>/model.onnx files the repository extension may load; names reach nothing outside them' }),
 ] as const;
 
 export type OptionKey = (typeof SERVING_OPTIONS)[number]['key'];
@@ -104,7 +139,9 @@ export function fromText(o: OptionSpec, text: string | boolean): unknown {
 
 /** The README's flag table, made from the options (a test keeps the README equal to it). */
 export function optionsMarkdown(): string {
+  // A | inside a cell, even in code, would end the cell: GitHub reads \| as the character.
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
   const rows = SERVING_OPTIONS.map((o: OptionSpec) =>
-    `| \`${commanderFlags(o)}\` | \`${envOf(o)}\` | ${o.shown} | ${o.help} |`);
+    `| \`${cell(commanderFlags(o))}\` | \`${envOf(o)}\` | ${cell(o.shown)} | ${cell(o.help)} |`);
   return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { processCores } from '../process/cpu-quota.js';
 import { optionShape } from './options.js';
@@ -14,6 +15,8 @@ const args = z.record(z.string(), z.unknown(), { error: 'expected an object of a
 export const moduleInfoSchema = z.strictObject({
   init_args: args.default({}),
   predict_args: args.default({}),
+  /** An ONNX file served over /v2 under this entry's name, instead of a built-in module. */
+  path: z.string({ error: 'expected the path of an ONNX file' }).min(1).optional(),
 });
 
 export const servingFileSchema = z.strictObject({
@@ -32,6 +35,8 @@ export interface ModuleRequest {
   name: string;
   /** The version asked for (name==version or init_args.version), if any. */
   version?: string;
+  /** An ONNX file to serve over /v2 instead of a built-in module. */
+  path?: string;
   initArgs: Record<string, unknown>;
   predictArgs: Record<string, unknown>;
 }
@@ -51,6 +56,16 @@ export interface ServingConfig {
   bodyLimit: number;
   /** Overrides of every model's scheduling defaults. */
   schedule: ScheduleOverrides;
+  /** The repository extension of /v2: whether it is on, and the folders it may load from. */
+  modelControl: { enabled: boolean; folders: string[] };
+  /** One log line per request (errors are logged either way). */
+  accessLog: boolean;
+  /** API keys; empty: no key is required. */
+  apiKeys: string[];
+  /** Names the Host header may carry; undefined: the defaults (loopback, listening addresses, hostname). */
+  allowedHosts?: string[];
+  /** Web origins allowed by CORS; empty: CORS off. */
+  corsOrigins: string[];
 }
 
 export interface ScheduleOverrides {
@@ -81,6 +96,7 @@ export function toServingConfig(file: ParsedFile): ServingConfig {
     return {
       name,
       version: version === undefined ? undefined : String(version),
+      ...(info.path === undefined ? {} : { path: info.path }),
       initArgs: info.init_args,
       predictArgs: info.predict_args,
     };
@@ -97,10 +113,18 @@ export function toServingConfig(file: ParsedFile): ServingConfig {
     threads: file.threads ?? threads,
     timeoutSeconds: file.timeout,
     bodyLimit: file.body_limit,
+    modelControl: {
+      enabled: file.enable_model_control,
+      folders: file.model_repository ?? [...new Set(modules.flatMap((m) => (m.path ? [dirname(m.path)] : [])))],
+    },
     schedule: {
       maxBatchSize: file.max_batch_size,
       maxQueueDelayMs: file.max_queue_delay === undefined ? undefined : file.max_queue_delay / 1000,
       maxQueueSize: file.max_queue_size,
     },
+    accessLog: file.access_log,
+    apiKeys: file.api_key ?? [],
+    allowedHosts: file.allowed_hosts,
+    corsOrigins: file.cors_origins ?? [],
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ScheduleOverrides } from '../config/schema.js';
 import type { BatchStats, CallTiming } from '../scheduler/batcher.js';
 import type { InferencePool } from '../scheduler/pool.js';
+import type { ModuleTensors } from '../server/v2/module-model.js';
 
 // What a module is to the rest of the system. The server, CLI and scheduler know modules only through this.
 
@@ -76,4 +77,6 @@ export interface ModuleDefinition {
   /** For modules that cannot install their own weights: what a user must supply, said where weights are missing. */
   missingWeights?(): string;
   load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule>;
+  /** Its arguments and results as tensors, where that makes sense, for the /v2 routes. */
+  tensors?: ModuleTensors;
 }

@@ -26,6 +26,8 @@ export function scheduleWith<T extends object>(defaults: T, overrides: Partial<T
 export interface BatchItem {
   /** Length along the padded axis (characters of a text); 1 for fixed-size items. */
   size: number;
+  /** Items share a call only with items of the same key (tensors of other shapes cannot be stacked). */
+  key?: string;
 }
 
 /** Runs one model call: one result per item, in order. */
@@ -179,15 +181,18 @@ export class Batcher<I extends BatchItem, R> {
     const { maxBatchSize, maxElements } = this.options;
     const taken: { entry: Waiting<I, R>; index: number }[] = [];
     let width = 0;
+    let key: string | undefined;
     let blocked = false;
     while (taken.length < maxBatchSize && this.waiting.length > 0 && !blocked) {
       blocked = true;
       for (let k = 0; k < this.waiting.length && taken.length < maxBatchSize; k++) {
         const entry = this.waiting[(this.turn + k) % this.waiting.length]!;
         if (entry.next >= entry.items.length) continue;
-        const size = entry.items[entry.next]!.size;
-        const wider = Math.max(width, size);
+        const item = entry.items[entry.next]!;
+        const wider = Math.max(width, item.size);
         if (taken.length > 0 && (taken.length + 1) * wider > maxElements) continue;
+        if (taken.length > 0 && item.key !== key) continue;
+        key = item.key;
         taken.push({ entry, index: entry.next++ });
         width = wider;
         blocked = false;

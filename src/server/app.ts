@@ -1,13 +1,22 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { hubError } from '../errors/catalogue.js';
+import { HubError, hubError } from '../errors/catalogue.js';
+import { AccessLog, REQUEST_ID_HEADER, REQUEST_ID_LOG_LABEL, requestId } from './access-log.js';
+import { isOpenRoute, keyCheck } from './security/auth.js';
+import { hostCheck } from './security/hosts.js';
+import { originCheck } from './security/origin.js';
+import { withoutPaths } from './security/redact.js';
 import type { LoadedModule, ModuleDefinition } from '../modules/types.js';
 import { BodyDrain, drainLimits } from './body/drain.js';
 import { clientErrorToHubError, failure, rawErrorResponse, toHubError } from './envelope.js';
 import type { Metrics } from './metrics.js';
 import { registerJsonParser } from './json-body.js';
+import { PACKAGE_VERSION } from './package-version.js';
+import { v2Routes, type V2Model, type V2Options } from './v2/routes.js';
 import { registerMultipart } from './multipart-body.js';
 import { predictRoutes } from './routes/predict.js';
 import { healthRoutes } from './routes/health.js';
@@ -37,14 +46,73 @@ export interface AppOptions {
   logger: Logger;
   metrics: Metrics;
   state: AppState;
+  /** The address listened on, for the default allowed hosts; undefined: every interface's. */
+  host?: string;
+  /** One info line per request (default true); errors are logged either way. */
+  accessLog?: boolean;
+  /** Keys a request must present (Authorization: Bearer, X-Api-Key); none: no key is required. */
+  apiKeys?: readonly string[];
+  /** Names the Host header may carry; undefined: loopback, the listening address(es) and the hostname. */
+  allowedHosts?: readonly string[];
+  /** Origins CORS allows; none: CORS off, and a request with another page's Origin is refused. */
+  corsOrigins?: readonly string[];
+  /** What /v2 serves (modules with a tensor form, ONNX files); the map fills as models load. */
+  v2Models?: Map<string, V2Model>;
+  /** The repository extension of /v2, where --enable_model_control turned it on. */
+  repository?: V2Options['repository'];
+}
+
+/** Messages that only repeat the client's own URL are sent as they are; any other loses absolute paths. */
+const ECHOES_URL = new Set(['NOT_FOUND', 'METHOD_NOT_ALLOWED', 'UNKNOWN_MODULE', 'URL_TOO_LONG', 'BAD_URL']);
+
+function shownToClient(error: HubError): HubError {
+  if (ECHOES_URL.has(error.errorName)) return error;
+  const message = withoutPaths(error.message);
+  if (message === error.message) return error;
+  const shown = new HubError(error.errorName, message);
+  shown.headers = error.headers;
+  return shown;
+}
+
+/** The reply's headers so far as text, for a refusal written straight to the socket. */
+function headerText(headers: Record<string, string | number | string[] | undefined>): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) text[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return text;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const drain = new BodyDrain(drainLimits(options.bodyLimit));
+  const access = new AccessLog(options.accessLog ?? true);
+  const checkHost = hostCheck(options.allowedHosts, options.host);
+  const checkOrigin = originCheck(options.corsOrigins ?? []);
+  const checkKey = keyCheck(options.apiKeys ?? []);
+  const corsEnabled = (options.corsOrigins ?? []).length > 0;
+
+  /** Sends a refusal or failure in the envelope; before the body was read, as a staged close (body/drain.ts). */
+  const answer = (request: FastifyRequest, reply: FastifyReply, hub: HubError, cause: unknown) => {
+    access.failed(request, hub, cause);
+    const shown = shownToClient(hub);
+    // Set here too: a reply to a URL the router refused skips the onSend hooks.
+    void reply.headers({ ...hub.headers, [REQUEST_ID_HEADER]: request.id });
+    const headers = { ...headerText(reply.getHeaders()), [REQUEST_ID_HEADER]: request.id };
+    // A reply to HEAD has no body: fastify's own send leaves it out (the staged close would write one).
+    if (request.method !== 'HEAD' && drain.refuse(request, reply, shown, headers)) {
+      access.end(request, reply, { status: hub.http, bodyBytes: Buffer.byteLength(JSON.stringify(failure(shown))) });
+    } else {
+      void reply.code(hub.http).send(failure(shown));
+    }
+  };
+
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    // A log line per request costs throughput; errors are logged by the error handler instead.
-    logController: new LogController({ disableRequestLogging: true }),
+    // X-Request-Id: the client's when it is plain and short, else one made here; echoed on every reply and
+    // bound to every log line of the request.
+    genReqId: requestId,
+    // fastify's own request lines are off: access-log.ts writes one line per request (or none, for errors only).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: REQUEST_ID_LOG_LABEL }),
     bodyLimit: options.bodyLimit,
     // fastify's own 503 while closing is not the envelope; predictions are refused below while draining instead.
     return503OnClosing: false,
@@ -52,12 +120,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Generous next to the prediction timeout, so slow uploads are cut but slow predictions answer with 504.
     requestTimeout: (options.timeoutSeconds + 30) * 1000,
     keepAliveTimeout: 72_000,
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // /predict/lac/ is /predict/lac, as clients that add a slash expect.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     // Malformed or over-long URLs are refused by the router itself; they get the envelope too.
     frameworkErrors: (error, request, reply) => {
       const hub = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? hubError('URL_TOO_LONG', MAX_PARAM_LENGTH) : hubError('BAD_URL');
       request.log.debug({ err: error }, 'url refused');
-      if (!drain.refuse(request, reply as FastifyReply, hub)) void (reply as FastifyReply).code(hub.http).send(failure(hub));
+      access.begin(request);
+      // No onResponse hook runs for these: the line is written once the reply is.
+      reply.raw.once('finish', () => access.end(request, reply as FastifyReply));
+      answer(request, reply as FastifyReply, hub, hub);
     },
     // Refusals by node's HTTP parser (400 malformed, 408 too slow, 431 headers too large) in the envelope too.
     // Written only if no response has started on the socket; then the socket ends, and closes soon after.
@@ -69,8 +141,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         return;
       }
       const hub = clientErrorToHubError(error);
-      options.logger.debug({ err: error }, 'request refused by the HTTP parser');
-      socket.end(rawErrorResponse(hub));
+      const id = randomUUID();
+      const response = rawErrorResponse(hub, { [REQUEST_ID_HEADER]: id });
+      AccessLog.parserRefusal(options.logger, options.accessLog ?? true, id, hub, error, Buffer.byteLength(JSON.stringify(failure(hub))));
+      socket.end(response);
       setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
     },
   });
@@ -81,32 +155,79 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJsonParser(app, options.bodyLimit);
   await registerMultipart(app, options.bodyLimit);
 
+  // Set before any route exists (CORS adds one): a route keeps the error handler in place when it was added.
+  app.setErrorHandler((error, request, reply) => {
+    // The request's log line (access-log.ts) carries the cause: 5xx at error, 503 and 504 at warn.
+    const hub = toHubError(error, { bodyLimit: options.bodyLimit, contentType: request.headers['content-type'] ?? '' });
+    answer(request, reply, hub, error);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const hub = hubError('NOT_FOUND', request.url.slice(0, 200));
+    answer(request, reply, hub, hub);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    access.begin(request);
+  });
+  // CORS first, so that a listed origin's preflight is answered without a key and its refusals are readable.
+  if (corsEnabled) {
+    const listed = checkOrigin.cors;
+    await app.register(cors, {
+      origin: listed === true ? '*' : (origin, done) => done(null, origin !== undefined && listed.includes(origin.toLowerCase())),
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Server-Timing', 'Retry-After', 'WWW-Authenticate'],
+      maxAge: 600,
+      // An OPTIONS without Access-Control-Request-Method gets 204 like a preflight, not a text/plain 400.
+      strictPreflight: false,
+    });
+  }
+  // Who may ask, before any body is read or any work is done: the Host (DNS rebinding), the Origin (pages of
+  // other sites), the API key. The probes (/healthz, /readyz) answer any Host without a key: orchestrators call
+  // them by addresses the server cannot know, and they tell nothing worth protecting.
+  app.addHook('onRequest', async (request) => {
+    const open = isOpenRoute(request.routeOptions.url);
+    const host = open ? undefined : checkHost(request.headers.host);
+    if (host) throw host;
+    const origin = checkOrigin(request.headers.origin, request.headers.host);
+    if (origin) throw origin;
+    const preflight = corsEnabled && request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+    if (!preflight && !open) {
+      const key = checkKey(request.headers);
+      if (key) throw key;
+    }
+  });
   // Refused at once, before any body is read; the route checks again for requests already past this point.
   app.addHook('onRequest', async (request) => {
     if (options.state.draining && request.url.startsWith('/predict/')) throw hubError('UNAVAILABLE', 'the server is shutting down');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    access.end(request, reply);
   });
   app.addHook('preClose', async () => drain.closeAll());
 
   // While draining, replies ask the client to close its keep-alive connection, so the server can exit as soon
   // as the requests in flight are answered instead of waiting for idle connections to time out.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
     if (options.state.draining) void reply.header('connection', 'close');
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const hub = toHubError(error, { bodyLimit: options.bodyLimit, contentType: request.headers['content-type'] ?? '' });
-    if (hub.http >= 500 && hub.errorName !== 'TIMEOUT' && hub.errorName !== 'UNAVAILABLE') request.log.error({ err: error, url: request.url }, 'request failed');
-    else request.log.debug({ err: error, url: request.url }, 'request refused');
-    // Sent before the body was read to its end: a staged close that reads the rest first (see body/drain.ts).
-    if (!drain.refuse(request, reply, hub)) void reply.code(hub.http).send(failure(hub));
-  });
-
-  app.setNotFoundHandler((request, reply) => {
-    const hub = hubError('NOT_FOUND', request.url.slice(0, 200));
-    if (!drain.refuse(request, reply, hub)) void reply.code(hub.http).send(failure(hub));
-  });
-
   await app.register(healthRoutes, options);
+  await app.register((await import('./routes/playground.js')).playgroundRoutes, options);
   await app.register(predictRoutes, options);
+  const v2Models = options.v2Models ?? new Map<string, V2Model>();
+  await app.register(v2Routes, {
+    prefix: '/v2',
+    serverName: 'hub-serving',
+    serverVersion: PACKAGE_VERSION,
+    models: () => v2Models,
+    ready: () => options.state.ready && !options.state.draining,
+    bodyLimit: options.bodyLimit,
+    maxElements: Math.floor(options.bodyLimit / 2),
+    timeoutSeconds: options.timeoutSeconds,
+    repository: options.repository,
+  });
   return app;
 }

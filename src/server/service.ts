@@ -7,7 +7,11 @@ import type { ResolvedModule } from '../modules/resolve.js';
 import type { InstallResult } from '../modules/types.js';
 import { InferencePool } from '../scheduler/pool.js';
 import { buildApp, type AppState, type ServedModule } from './app.js';
-import { Metrics } from './metrics.js';
+import { loadOnnxFile } from '../models/load-onnx-file.js';
+import { ModelRepository } from '../models/repository.js';
+import { moduleAsV2 } from './v2/module-model.js';
+import type { V2Model } from './v2/routes.js';
+import { Metrics, type ModelLoad } from './metrics.js';
 
 // One process's server: its HTTP listener, its inference threads and its loaded modules. It listens before the
 // modules are loaded, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz 503
@@ -23,6 +27,9 @@ export interface Service {
   pool: InferencePool;
   /** Filled as modules load; the routes read it at request time. */
   modules: Map<string, ServedModule>;
+  v2Models: Map<string, V2Model>;
+  /** ONNX files loaded at start and, with --enable_model_control, at runtime. */
+  repository: ModelRepository;
   /** Resolves once every module is loaded and /readyz answers 200; rejects, with everything closed, if one fails. */
   loaded: Promise<void>;
   /** Stops accepting, finishes requests in flight, then frees the threads (after a load in progress ends). */
@@ -46,12 +53,20 @@ export async function startService(
 ): Promise<Service> {
   const pool = new InferencePool({ devices, maxQueue: QUEUE_PER_THREAD * devices.length, intraOpThreads: 1 });
   const served = new Map<string, ServedModule>();
+  /** What /v2 serves: modules with a tensor interface, and ONNX files. */
+  const v2 = new Map<string, V2Model>();
+  const metrics = new Metrics(() => pool.queueSize);
+  const modelContext = { schedule: config.schedule, observe: (model: string, load: ModelLoad) => metrics.observeModel(model, load) };
+  const repository = new ModelRepository(config.modelControl.folders, v2, pool, modelContext);
   const aliases = new Map<string, string>();
   const state: AppState = { ready: false, draining: false };
-  const metrics = new Metrics(() => pool.queueSize);
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ modules: served, aliases, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state });
+    app = await buildApp({
+      modules: served, aliases, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state,
+      host: config.host, accessLog: config.accessLog, apiKeys: config.apiKeys, allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins,
+      v2Models: v2, repository: config.modelControl.enabled ? repository : undefined,
+    });
     await listenQuietly(app, config);
   } catch (error) {
     await app?.close();
@@ -67,6 +82,10 @@ export async function startService(
         const name = resolved.definition.manifest.name;
         served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
         if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
+        if (resolved.definition.tensors) v2.set(name, moduleAsV2({ ...resolved.definition, tensors: resolved.definition.tensors }, loadedModule, resolved.predictArgs));
+      }
+      for (const request of config.modules.filter((m) => m.path !== undefined)) {
+        repository.adopt(await loadOnnxFile(request.name, request.path!, pool, modelContext));
       }
     } catch (error) {
       state.draining = true;
@@ -85,6 +104,8 @@ export async function startService(
     app: listening,
     pool,
     modules: served,
+    v2Models: v2,
+    repository,
     loaded,
     close() {
       closing ??= (async () => {

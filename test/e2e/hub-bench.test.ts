@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { lacSkipReason, runHub, startServer, type RunningServer } from '../helpers/cli.js';
 
@@ -28,6 +31,12 @@ describe('hub bench', { skip: lacSkipReason() }, () => {
     const custom = runHub(['bench', '-m', 'lac', '-c', '1', '-d', '1', '--url', server!.url, '--body', '{"text":"今天是个好日子"}']);
     assert.equal(custom.status, 0, custom.stderr);
     assert.match(custom.stdout, /^body: \{"text":"今天是个好日子"\}$/m);
+    const file = join(mkdtempSync(join(tmpdir(), 'bench-body-')), 'body.json');
+    writeFileSync(file, JSON.stringify({ text: ['天气预报说今天要下雨'] }));
+    const fromFile = runHub(['bench', '-m', 'lac', '-c', '1', '-d', '1', '--url', server!.url, '--body', `@${file}`]);
+    assert.equal(fromFile.status, 0, fromFile.stderr);
+    assert.match(fromFile.stdout, /^body: \{"text":\["天气预报说今天要下雨"\]\}$/m);
+    assert.equal(runHub(['bench', '-m', 'lac', '--url', server!.url, '--body', '@/nonexistent.json']).stderr, 'error: --body: cannot read /nonexistent.json (no such file)\n');
     const unknown = runHub(['bench', '-m', 'nope', '-d', '1', '--url', server!.url]);
     assert.equal(unknown.status, 1);
     assert.equal(unknown.stderr, 'error: --module: nope is not a module we know; give --body for a server of another kind\n');

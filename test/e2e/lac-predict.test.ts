@@ -79,6 +79,14 @@ describe('lac over HTTP', { skip: lacSkipReason() }, () => {
     assert.equal((reply.body.results as LacResult[])[0]!.word.join(''), long);
   });
 
+  test('a trailing slash is the same route; a mistyped module name gets a suggestion', async () => {
+    const slash = await post(`${server!.url}/predict/lac/`, { text: ['今天是个好日子'] });
+    assert.deepEqual(slash.body.results, [{ word: ['今天', '是', '个', '好日子'], tag: ['TIME', 'v', 'q', 'n'] }]);
+    const typo = await post(`${server!.url}/predict/lax`, { text: ['今天是个好日子'] });
+    assert.equal(typo.status, 404);
+    assert.equal(typo.body.msg, 'Module lax is not available. Did you mean lac? Available: lac.');
+  });
+
   test('a multipart form reaches the module as the same arguments', async () => {
     const form = new FormData();
     form.append('text', JSON.stringify(['今天是个好日子']));

@@ -8,9 +8,10 @@ import { Batcher, type BatcherOptions } from '../../src/scheduler/batcher.js';
 interface Item {
   size: number;
   id: string;
+  key?: string;
 }
 
-const item = (id: string, size = 1): Item => ({ size, id });
+const item = (id: string, size = 1, key?: string): Item => ({ size, id, key });
 const items = (prefix: string, n: number, size = 1) => Array.from({ length: n }, (_, i) => item(`${prefix}${i}`, size));
 
 function harness(options: Partial<BatcherOptions> = {}) {
@@ -126,4 +127,17 @@ test('with a queue delay, a lone request still runs once the delay has passed', 
   await release();
   assert.deepEqual(await batcher.submit(items('a', 2)), ['r:a0', 'r:a1']);
   assert.deepEqual(calls, [['a0', 'a1']]);
+});
+
+test('items of different keys never share a call', async () => {
+  const { batcher, calls, release } = harness({ maxBatchSize: 8 });
+  const first = batcher.submit([item('a')]);
+  const mixed = Promise.all([batcher.submit([item('p1', 1, '3x4'), item('p2', 1, '3x4')]), batcher.submit([item('q1', 1, '5x4')]), batcher.submit([item('p3', 1, '3x4')])]);
+  await release();
+  await first;
+  assert.deepEqual((await mixed).flat(), ['r:p1', 'r:p2', 'r:q1', 'r:p3']);
+  for (const call of calls.slice(1)) {
+    const keys = new Set(call.map((id) => (id.startsWith('q') ? '5x4' : '3x4')));
+    assert.equal(keys.size, 1, JSON.stringify(calls));
+  }
 });

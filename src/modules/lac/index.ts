@@ -6,6 +6,7 @@ import { lacManifest } from './manifest.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, type LacLexicon } from './pipeline.js';
 import { lacArgsHelp, lacInitSchema, lacPredictSchema, type LacPredictArgs } from './predict-schema.js';
 import { parseUserDict, type UserDict } from './user-dict.js';
+import { lacTensors } from './tensors.js';
 import { installLac, installedLac } from './weights.js';
 
 export interface LacResult {
@@ -54,6 +55,7 @@ export const lac: ModuleDefinition = {
   initSchema: lacInitSchema,
   predictSchema: lacPredictSchema,
   describeArgs: () => lacArgsHelp,
+  tensors: lacTensors,
   installed: (initArgs) => installedLac(initArgs),
   install: (initArgs, progress) => installLac(initArgs, progress),
   async load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule> {

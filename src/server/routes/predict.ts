@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { CallContext } from '../../modules/types.js';
-import type { CallTiming } from '../../scheduler/batcher.js';
+import { withDeadline } from '../deadline.js';
 import { HubError, hubError } from '../../errors/catalogue.js';
-import { parseOrThrow } from '../../config/issues.js';
+import { closest, parseOrThrow } from '../../config/issues.js';
 import type { AppOptions } from '../app.js';
 import { success } from '../envelope.js';
 import { multipartArguments } from '../multipart-body.js';
@@ -20,8 +19,9 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
     // The server listens before its modules are loaded (so probes can see it loading): until then, 503.
     if (!state.ready && !state.draining) throw hubError('UNAVAILABLE', 'the models are still loading');
     const served = modules.get(name);
-    if (!served) throw hubError('UNKNOWN_MODULE', shown(asked), [...modules.keys()]);
+    if (!served) throw hubError('UNKNOWN_MODULE', shown(asked), [...modules.keys()], closest(asked, [...modules.keys(), ...aliases.keys()]));
     const stop = metrics.duration.startTimer({ module: name });
+    metrics.inFlight.inc();
     let status = '000';
     try {
       if (state.draining) throw hubError('UNAVAILABLE', 'the server is shutting down');
@@ -33,7 +33,7 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
       const args = parseOrThrow(served.definition.predictSchema, { ...served.predictArgs, ...body }, (line) => new HubError('INVALID_ARGUMENT', line));
       const timing = { queueMs: 0, inferMs: 0 };
       const started = performance.now();
-      const results = await withTimeout(timeoutSeconds, reply, timing, (call) => served.loaded.predict(args, call));
+      const results = await withDeadline(timeoutSeconds, reply, DEADLINE_ERRORS, timing, (call) => served.loaded.predict(args, call));
       void reply.header('server-timing', serverTiming(timing, performance.now() - started));
       return reply.send(success(results));
     } catch (error) {
@@ -46,6 +46,7 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
       throw error;
     } finally {
       stop();
+      metrics.inFlight.dec();
       metrics.requests.inc({ module: name, status });
     }
   });
@@ -62,49 +63,12 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
 
 const ms = (value: number) => value.toFixed(1);
 
+const DEADLINE_ERRORS = {
+  timeout: (seconds: number) => hubError('TIMEOUT', seconds),
+  gone: () => hubError('UNAVAILABLE', 'the client closed the connection'),
+};
+
 /** Where the time went, for the client: waiting for a model call, in calls, and in all. */
 function serverTiming(timing: { queueMs: number; inferMs: number }, totalMs: number): string {
   return `queue;dur=${ms(timing.queueMs)}, infer;dur=${ms(timing.inferMs)}, total;dur=${ms(totalMs)}`;
-}
-
-/**
- * Runs work with a deadline: at the timeout the client is answered 504 even if work lingers. The request's
- * abort signal fires at the deadline or when the client goes away, so its queued work leaves the scheduler and
- * never runs; it is made only when a module reads it (a module that answers at once never pays for one).
- */
-async function withTimeout<T>(seconds: number, reply: FastifyReply, timing: CallTiming, work: (call: CallContext) => Promise<T>): Promise<T> {
-  let controller: AbortController | undefined;
-  let reason: unknown;
-  const abort = (why: unknown) => {
-    reason ??= why;
-    controller?.abort(why);
-  };
-  const onClose = () => {
-    if (!reply.raw.writableFinished) abort(hubError('UNAVAILABLE', 'the client closed the connection'));
-  };
-  const call: CallContext = {
-    timing,
-    get signal() {
-      if (!controller) {
-        controller = new AbortController();
-        if (reason !== undefined) controller.abort(reason);
-        else reply.raw.once('close', onClose);
-      }
-      return controller.signal;
-    },
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = hubError('TIMEOUT', seconds);
-      abort(error);
-      reject(error);
-    }, seconds * 1000);
-  });
-  try {
-    return await Promise.race([work(call), expired]);
-  } finally {
-    clearTimeout(timer);
-    if (controller) reply.raw.off('close', onClose);
-  }
 }

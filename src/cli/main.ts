@@ -8,6 +8,7 @@ import { closest } from '../config/issues.js';
 import { findModule } from '../modules/registry.js';
 import { fail } from './output.js';
 import { bench } from './bench/command.js';
+import { selftest } from './selftest/command.js';
 import { servingStart } from './serving-start.js';
 import { SERVING_OPTIONS, camelOf, commanderFlags, envOf, type OptionSpec } from '../config/options.js';
 import type { StartFlags } from '../config/load.js';
@@ -42,6 +43,12 @@ function program(): Command {
     .description('list running services: port, pid, state, URL, modules')
     .option('--json', 'print them as JSON')
     .action((options: { json?: boolean }) => servingStatus(options));
+  serving.command('selftest')
+    .description('send a running server on this machine bounded hostile requests (bad bodies, deep nesting, chunk floods, oversize, slow clients) and print how it answered')
+    .option('-p, --port <port>', 'port of the service (default 8866)')
+    .option('--host <host>', 'a loopback address (default 127.0.0.1)')
+    .option('--api_key <key>', 'the key, if the server requires one')
+    .action((options: { port?: string; host?: string; api_key?: string }) => selftest({ port: options.port, host: options.host, apiKey: options.api_key }));
 
   hub.command('bench')
     .description('load a module over HTTP and print req/s, latency percentiles, answers by status and the batch sizes reached')

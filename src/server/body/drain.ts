@@ -43,10 +43,8 @@ export class BodyDrain {
     if (raw.complete || raw.destroyed || !socket || socket.destroyed || reply.sent) return false;
     void reply.hijack();
     socket.end(rawErrorResponse(error, headers));
-    if (Number(raw.headers['content-length']) > this.limits.bytes) {
-      closeAfterFlush(socket);
-      return true;
-    }
+    // Drained within the bounds whatever length was declared: a client that declared 1 GB and has sent 1 MB
+    // before reading must still read the reply, which closing now (a reset) could destroy.
     this.sockets.add(socket);
     let seen = 0;
     const stop = (now: boolean) => {

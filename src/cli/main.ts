@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { PACKAGE_VERSION } from '../server/package-version.js';
 import { Command } from 'commander';
 import { UsageError } from '../errors/catalogue.js';
 import { installModules, listModules, searchModules, showModule, uninstallModules } from './module-info.js';
@@ -14,12 +14,11 @@ import { SERVING_OPTIONS, camelOf, commanderFlags, envOf, type OptionSpec } from
 import type { StartFlags } from '../config/load.js';
 import { servingStop } from './serving-stop.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function program(): Command {
   const hub = new Command('hub')
     .description('Hub Serving: PaddleHub-compatible model serving on Node.js')
-    .version(pkg.version)
+    .version(PACKAGE_VERSION)
     .showHelpAfterError('(add --help for the usage)');
 
   const serving = hub.command('serving').description('start, stop and list prediction services');
@@ -80,7 +79,7 @@ function program(): Command {
     .description('remove the weights prepared under HUB_HOME/modules/<module>')
     .action((names: string[]) => uninstallModules(names));
   hub.command('version').description('print Hub Serving\'s version').action(() => {
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${PACKAGE_VERSION}\n`);
   });
   suggestByPrefixFirst(hub);
   return hub;

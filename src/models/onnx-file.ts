@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import type { ModelSignature, TensorMetadata } from '../backends/onnx-metadata.js';
 import { hubError } from '../errors/catalogue.js';
-import { Batcher, scheduleWith } from '../scheduler/batcher.js';
+import { scheduleWith, type Batcher } from '../scheduler/batcher.js';
+import { modelBatcher } from '../scheduler/model-batcher.js';
 import type { InferencePool } from '../scheduler/pool.js';
-import { overloadRefusal } from '../scheduler/refusal.js';
 import type { CallContext, ModuleContext } from '../modules/types.js';
 import { specOf } from '../server/v2/datatypes.js';
 import { TensorError, type DecodedTensor } from '../server/v2/tensor-codec.js';
@@ -54,8 +54,7 @@ export class OnnxFileModel {
       const outputs = await pool.run<Record<string, WireTensor>>(RUN, task);
       return items.length === 1 ? [outputs] : splitOutputs(outputs, items.map((i) => i.size));
     };
-    const stats = context.observe?.(name, this);
-    this.batcher = new Batcher({ ...options, concurrency: pool.threads * 2 }, execute, overloadRefusal(name), stats);
+    this.batcher = modelBatcher(name, pool, context, options, execute);
   }
 
   /** Loads the model in every thread (a broken file fails here, not at the first request) and reads its signature. */

@@ -1,5 +1,5 @@
-import { overloadRefusal } from '../../scheduler/refusal.js';
-import { Batcher, scheduleWith } from '../../scheduler/batcher.js';
+import { scheduleWith, type Batcher } from '../../scheduler/batcher.js';
+import { modelBatcher } from '../../scheduler/model-batcher.js';
 import type { InferencePool } from '../../scheduler/pool.js';
 import type { CallContext, ModuleContext } from '../types.js';
 import type { LacTask } from './infer.worker.js';
@@ -34,25 +34,13 @@ export class LacScheduler {
   private readonly batcher: Batcher<Piece, Int32Array>;
 
   constructor(pool: InferencePool, directory: string, oovId: number, name: string, context: Pick<ModuleContext, 'schedule' | 'observe'> = {}) {
-    const schedule = scheduleWith(LAC_DEFAULT_SCHEDULE, context.schedule);
-    const stats = context.observe?.(name, this);
     const execute = async (pieces: Piece[]) => {
       const batch = packBatch(pieces.map((p) => p.ids), oovId);
       const task: LacTask = { directory, batches: [batch] };
       const [tags] = await pool.run<Int32Array[][]>(LAC_TASK_FILE, task, { transferList: [batch.ids.buffer as ArrayBuffer, batch.lengths.buffer as ArrayBuffer] });
       return tags!;
     };
-    const refuse = overloadRefusal(name);
-    // A running call and a waiting one per thread keep the threads busy without queueing work piscina can't merge.
-    this.batcher = new Batcher({ ...schedule, concurrency: pool.threads * 2 }, execute, refuse, stats);
-  }
-
-  get queueLength(): number {
-    return this.batcher.queueLength;
-  }
-
-  get running(): number {
-    return this.batcher.running;
+    this.batcher = modelBatcher(name, pool, context, scheduleWith(LAC_DEFAULT_SCHEDULE, context.schedule), execute);
   }
 
   /** The pipeline's runner for one request. */

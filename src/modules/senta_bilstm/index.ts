@@ -6,8 +6,8 @@ import { noWeightsMessage, sentaManifest } from './manifest.js';
 import { sentaArgsHelp, sentaInitSchema, sentaPredictSchema, textsOf, type SentaPredictArgs } from './predict-schema.js';
 import { sentaResult, type SentaResult } from './result.js';
 import { sentaFiles } from './senta-files.js';
-import { overloadRefusal } from '../../scheduler/refusal.js';
-import { Batcher, scheduleWith } from '../../scheduler/batcher.js';
+import { scheduleWith, type Batcher } from '../../scheduler/batcher.js';
+import { modelBatcher } from '../../scheduler/model-batcher.js';
 import { LAC_DEFAULT_SCHEDULE, LAC_TASK_FILE } from '../lac/batch.js';
 import { packBatch } from '../lac/pipeline.js';
 import { loadLacSegmenter, segmentWords, type LacSegmenter } from './segment-words.js';
@@ -56,11 +56,7 @@ function sentaClassifier(context: ModuleContext, model: string, unkId: number): 
     const probs = await pool.run<Float32Array>(WORKER, task, { transferList: [ids.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer] });
     return items.map((_, b) => [probs[2 * b]!, probs[2 * b + 1]!]);
   };
-  const refuse = overloadRefusal('senta_bilstm');
-  let batcher: Batcher<WordIds, [number, number]> | undefined = undefined;
-  const stats = context.observe?.('senta_bilstm', { get queueLength() { return batcher?.queueLength ?? 0; }, get running() { return batcher?.running ?? 0; } });
-  batcher = new Batcher({ ...scheduleWith(LAC_DEFAULT_SCHEDULE, context.schedule), concurrency: pool.threads * 2 }, execute, refuse, stats);
-  return batcher;
+  return modelBatcher('senta_bilstm', pool, context, scheduleWith(LAC_DEFAULT_SCHEDULE, context.schedule), execute);
 }
 
 async function loadVocab(directory: string): Promise<SentaVocab> {

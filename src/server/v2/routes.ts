@@ -46,6 +46,8 @@ class V2Error extends Error {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 const DEADLINE_ERRORS = {
   timeout: (seconds: number) => new V2Error(504, `the inference took longer than the timeout of ${seconds} s`),
   gone: () => new V2Error(499, 'the client closed the connection'),
@@ -106,7 +108,7 @@ export async function v2Routes(app: FastifyInstance, options: V2Options): Promis
     const { json, binary } = splitBody(body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
     let header: unknown;
     try {
-      header = parseJsonText(new TextDecoder('utf-8', { fatal: true }).decode(json));
+      header = parseJsonText(utf8.decode(json));
     } catch (error) {
       throw new V2Error(400, `the request is not valid JSON: ${(error as Error).message}`);
     }

@@ -167,8 +167,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     answer(request, reply, hub, hub);
   });
 
-  app.addHook('onRequest', async (request) => {
+  // Hooks in callback form: their work is synchronous, and an async hook costs a promise per request.
+  app.addHook('onRequest', (request, _reply, done) => {
     access.begin(request);
+    done();
   });
   // CORS first, so that a listed origin's preflight is answered without a key and its refusals are readable.
   if (corsEnabled) {
@@ -186,32 +188,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Who may ask, before any body is read or any work is done: the Host (DNS rebinding), the Origin (pages of
   // other sites), the API key. The probes (/healthz, /readyz) answer any Host without a key: orchestrators call
   // them by addresses the server cannot know, and they tell nothing worth protecting.
-  app.addHook('onRequest', async (request) => {
+  // A prediction while draining is refused at once too, before any body is read; the route checks again for
+  // requests already past this point.
+  app.addHook('onRequest', (request, _reply, done) => {
     const open = isOpenRoute(request.routeOptions.url);
-    const host = open ? undefined : checkHost(request.headers.host);
-    if (host) throw host;
-    const origin = checkOrigin(request.headers.origin, request.headers.host);
-    if (origin) throw origin;
     const preflight = corsEnabled && request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
-    if (!preflight && !open) {
-      const key = checkKey(request.headers);
-      if (key) throw key;
-    }
+    const refusal = (open ? undefined : checkHost(request.headers.host))
+      ?? checkOrigin(request.headers.origin, request.headers.host)
+      ?? (preflight || open ? undefined : checkKey(request.headers))
+      ?? (options.state.draining && request.url.startsWith('/predict/') ? hubError('UNAVAILABLE', 'the server is shutting down') : undefined);
+    done(refusal);
   });
-  // Refused at once, before any body is read; the route checks again for requests already past this point.
-  app.addHook('onRequest', async (request) => {
-    if (options.state.draining && request.url.startsWith('/predict/')) throw hubError('UNAVAILABLE', 'the server is shutting down');
-  });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     access.end(request, reply);
+    done();
   });
   app.addHook('preClose', async () => drain.closeAll());
 
   // While draining, replies ask the client to close its keep-alive connection, so the server can exit as soon
   // as the requests in flight are answered instead of waiting for idle connections to time out.
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (options.state.draining) void reply.header('connection', 'close');
+    done(null, payload);
   });
 
   await app.register(healthRoutes, options);

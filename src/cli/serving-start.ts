@@ -6,7 +6,8 @@ import { resolveModule } from '../modules/resolve.js';
 import { runPrimary } from '../process/cluster.js';
 import { describeQuota, processCores } from '../process/cpu-quota.js';
 import { createLogger } from '../process/log.js';
-import { isServingProcess, processStartTime, readPidFile, removePidFile, writePidFile } from '../process/pidfile.js';
+import { newIdentityToken } from '../process/identity.js';
+import { processStartTime, servingProcessProven, readPidFile, removePidFile, writePidFile } from '../process/pidfile.js';
 import { portInUse } from '../process/port.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { startService, type ServiceModule } from '../server/service.js';
@@ -56,7 +57,7 @@ export async function servingStart(flags: StartFlags): Promise<void> {
   const devices = devicesFor(config);
 
   const existing = await readPidFile(config.port);
-  if (existing && isServingProcess(existing)) {
+  if (existing && (await servingProcessProven(existing))) {
     throw new UsageError(`Hub Serving already runs on port ${config.port} (pid ${existing.pid}); stop it with \`hub serving stop -p ${config.port}\` or choose another port`);
   }
   if (await portInUse(config.port, config.host)) {
@@ -87,11 +88,12 @@ export async function servingStart(flags: StartFlags): Promise<void> {
     start_time: new Date().toISOString(),
     processes: config.processes,
     proc_start: processStartTime(process.pid),
+    token: newIdentityToken(),
   };
 
   if (config.processes > 1) {
     const modules = await installAll();
-    await runPrimary(config, modules.map((m) => m.installed), async () => {
+    await runPrimary(config, modules.map((m) => m.installed), record.token, async () => {
       await writePidFile(record);
       say(layout);
       const open = openServiceWarning(config);
@@ -105,7 +107,7 @@ export async function servingStart(flags: StartFlags): Promise<void> {
   const service = await startService(config, async () => {
     say(`listening on ${config.host}:${config.port}; loading ${record.module.join(', ')} (/readyz answers 503 until loaded)`);
     return installAll();
-  }, devices, createLogger());
+  }, devices, createLogger(), record.token);
   await writePidFile(record);
   let stopping = false;
   onShutdownSignal(async (signal) => {

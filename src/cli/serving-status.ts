@@ -1,5 +1,5 @@
 import { paths } from '../hub/home.js';
-import { isServingProcess, listPidFiles } from '../process/pidfile.js';
+import { listPidFiles, servingProcessProven } from '../process/pidfile.js';
 import { say } from './output.js';
 
 // `hub serving status [--json]`: the services recorded under HUB_HOME/conf, a header line, and each one's URL.
@@ -11,16 +11,16 @@ function urlOf(host: string, port: number): string {
 
 export async function servingStatus(options: { json?: boolean } = {}): Promise<void> {
   const records = await listPidFiles();
-  const rows = records.map((r) => ({
+  const rows = await Promise.all(records.map(async (r) => ({
     port: r.port,
     pid: r.pid,
-    running: isServingProcess(r),
+    running: await servingProcessProven(r),
     url: urlOf(r.host, r.port),
     host: r.host,
     modules: r.module,
     processes: r.processes,
     since: r.start_time,
-  }));
+  })));
   if (options.json) {
     say(JSON.stringify(rows, null, 2));
     return;

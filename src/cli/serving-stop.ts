@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/catalogue.js';
 import { paths } from '../hub/home.js';
 import { DEFAULT_PORT } from '../config/schema.js';
-import { isServingProcess, readPidFile, removePidFile, type PidRecord } from '../process/pidfile.js';
+import { hasExited, readPidFile, removePidFile, servingProcessProven, type PidRecord } from '../process/pidfile.js';
 import { waitForPortFree } from '../process/port.js';
 import { say } from './output.js';
 import { rm } from 'node:fs/promises';
@@ -18,7 +18,7 @@ export function parsePort(value: string | undefined): number {
 async function waitForExit(record: PidRecord, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isServingProcess(record)) return true;
+    if (hasExited(record)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
@@ -30,7 +30,7 @@ export async function servingStop(options: { port?: string }): Promise<void> {
   if (!record) {
     throw new UsageError(`no Hub Serving is recorded on port ${port} (no ${paths.pidFile(port)}); \`hub serving status\` lists the running ones`);
   }
-  if (!isServingProcess(record)) {
+  if (!(await servingProcessProven(record))) {
     await rm(paths.pidFile(port), { force: true });
     say(`Hub Serving on port ${port} (pid ${record.pid}) was not running; removed its stale file`);
     return;

@@ -10,10 +10,10 @@ import { onShutdownSignal } from './signals.js';
 const send = (message: WorkerMessage) => process.send?.(message);
 
 async function main(): Promise<void> {
-  const { config, installed } = JSON.parse(process.env[PAYLOAD_ENV] ?? '{}') as WorkerPayload;
+  const { config, installed, identity } = JSON.parse(process.env[PAYLOAD_ENV] ?? '{}') as WorkerPayload;
   // `installed` follows the modules to resolve; ONNX files are loaded by the service itself.
   const modules = config.modules.filter((request) => request.path === undefined).map((request, i) => ({ resolved: resolveModule(request), installed: installed[i]! }));
-  const service = await startService(config, modules, devicesFor(config), createLogger());
+  const service = await startService(config, modules, devicesFor(config), createLogger(), identity);
   onShutdownSignal(() => service.close());
   await service.loaded;
   send({ type: 'ready' });

@@ -12,6 +12,8 @@ import { onShutdownSignal } from './signals.js';
 export interface WorkerPayload {
   config: ServingConfig;
   installed: InstallResult[];
+  /** The PID file's token, which every serving process proves (identity.ts). */
+  identity: string;
 }
 
 export type WorkerMessage = { type: 'ready' } | { type: 'failed'; message: string };
@@ -22,11 +24,12 @@ const RESTART_DELAY_MS = 1000;
 export function runPrimary(
   config: ServingConfig,
   installed: InstallResult[],
+  identity: string,
   onReady: () => Promise<void>,
   onStopped: () => Promise<void>,
 ): Promise<void> {
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.js', import.meta.url)) });
-  const env = { [PAYLOAD_ENV]: JSON.stringify({ config, installed } satisfies WorkerPayload) };
+  const env = { [PAYLOAD_ENV]: JSON.stringify({ config, installed, identity } satisfies WorkerPayload) };
   const workers = new Set<Worker>();
   const metrics = new PrimaryMetrics();
   let stopping = false;

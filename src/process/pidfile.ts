@@ -2,11 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { paths } from '../hub/home.js';
+import { provesIdentity } from './identity.js';
 
 // One file per running server, HUB_HOME/conf/serving_<port>.json, as PaddleHub keeps it; ours is removed on a
 // clean exit and checked against the live process, so a stale file is recognised rather than trusted. The file
 // records the process's start time (from /proc), which a recycled pid of another program cannot have: nothing is
-// ever signalled on the word of a pid alone.
+// ever signalled on the word of a pid alone. Where there is no /proc, a token in the file (readable by its owner
+// only) is proven by the server over loopback instead (identity.ts).
 
 export interface PidRecord {
   pid: number;
@@ -17,13 +19,16 @@ export interface PidRecord {
   processes: number;
   /** The process's start, in clock ticks since boot (/proc/<pid>/stat); absent off Linux. */
   proc_start?: number;
+  /** The secret the server proves it holds (identity.ts); absent in files of older versions. */
+  token?: string;
 }
 
 export async function writePidFile(record: PidRecord): Promise<void> {
   await mkdir(paths.conf(), { recursive: true });
   const file = paths.pidFile(record.port);
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(record, null, 2));
+  // The token is a secret of the user who started the server.
+  await writeFile(tmp, JSON.stringify(record, null, 2), { mode: 0o600 });
   await rename(tmp, file);
 }
 
@@ -83,15 +88,33 @@ function alive(pid: number): boolean {
   }
 }
 
+const hasProcfs = (): boolean => existsSync('/proc/self');
+const livePid = (pid: number): boolean => Number.isInteger(pid) && pid > 0 && alive(pid);
+
 /**
- * Whether the record's process still runs: alive, and on Linux started when the record says (a pid reused by
- * another program, whatever its name, does not count). A record without a start time cannot be proven ours there.
- * Without /proc (macOS) only liveness can be checked.
+ * Whether the record's process still runs, by /proc alone: alive and started when the record says (a pid reused
+ * by another program, whatever its name, does not count). A record without a start time cannot be proven ours.
+ * Undefined without /proc, where only servingProcessProven can tell.
  */
-export function isServingProcess(record: Pick<PidRecord, 'pid' | 'proc_start'>): boolean {
-  if (!Number.isInteger(record.pid) || record.pid <= 0 || !alive(record.pid)) return false;
-  if (!existsSync('/proc/self')) return true;
+export function isServingProcess(record: Pick<PidRecord, 'pid' | 'proc_start'>): boolean | undefined {
+  if (!livePid(record.pid)) return false;
+  if (!hasProcfs()) return undefined;
   const stat = procStat(record.pid);
   // A zombie has exited; only its parent has not collected it yet.
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X' && stat.started === record.proc_start;
+}
+
+/**
+ * Whether the record names a running server of ours: by /proc where there is one, else (or when `procfs` is
+ * false) by the live pid together with the server on the recorded port proving the file's token.
+ */
+export async function servingProcessProven(record: PidRecord, options: { procfs?: boolean } = {}): Promise<boolean> {
+  const byProc = options.procfs === false ? (livePid(record.pid) ? undefined : false) : isServingProcess(record);
+  if (byProc !== undefined) return byProc;
+  return typeof record.token === 'string' && record.token !== '' && provesIdentity(record.host, record.port, record.token);
+}
+
+/** After a proven process was signalled: whether it is gone (it may close its port before it exits). */
+export function hasExited(record: PidRecord): boolean {
+  return !livePid(record.pid) || isServingProcess(record) === false;
 }

@@ -50,6 +50,8 @@ export async function startService(
   modules: ServiceModule[] | (() => Promise<ServiceModule[]>),
   devices: Device[],
   logger: Logger,
+  /** The PID file's token, proven to `hub serving stop` and `status` over loopback (process/identity.ts). */
+  identity?: string,
 ): Promise<Service> {
   const pool = new InferencePool({ devices, maxQueue: QUEUE_PER_THREAD * devices.length, intraOpThreads: 1 });
   const served = new Map<string, ServedModule>();
@@ -65,7 +67,7 @@ export async function startService(
     app = await buildApp({
       modules: served, aliases, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state,
       host: config.host, accessLog: config.accessLog, apiKeys: config.apiKeys, allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins,
-      v2Models: v2, repository: config.modelControl.enabled ? repository : undefined,
+      v2Models: v2, repository: config.modelControl.enabled ? repository : undefined, identity,
     });
     await listenQuietly(app, config);
   } catch (error) {

@@ -60,6 +60,8 @@ export interface AppOptions {
   v2Models?: Map<string, V2Model>;
   /** The repository extension of /v2, where --enable_model_control turned it on. */
   repository?: V2Options['repository'];
+  /** The PID file's token: /healthz signs a challenge with it (process/identity.ts). */
+  identity?: string;
 }
 
 /** Messages that only repeat the client's own URL are sent as they are; any other loses absolute paths. */
@@ -81,6 +83,16 @@ function headerText(headers: Record<string, string | number | string[] | undefin
     if (value !== undefined) text[name] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return text;
+}
+
+/** The served module or /v2 model a request names, for a metric's label; '' for any other name (no label per typo). */
+function modelOf(request: FastifyRequest, options: AppOptions): string {
+  const params = request.params as { module?: unknown; model?: unknown } | undefined;
+  if (typeof params?.module === 'string') {
+    const name = options.aliases.get(params.module) ?? params.module;
+    return options.modules.has(name) ? name : '';
+  }
+  return typeof params?.model === 'string' && options.v2Models?.has(params.model) ? params.model : '';
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -126,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (error, request, reply) => {
       const hub = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? hubError('URL_TOO_LONG', MAX_PARAM_LENGTH) : hubError('BAD_URL');
       request.log.debug({ err: error }, 'url refused');
+      options.metrics.refusedRequest(hub);
       access.begin(request);
       // No onResponse hook runs for these: the line is written once the reply is.
       reply.raw.once('finish', () => access.end(request, reply as FastifyReply));
@@ -143,6 +156,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const hub = clientErrorToHubError(error);
       const id = randomUUID();
       const response = rawErrorResponse(hub, { [REQUEST_ID_HEADER]: id });
+      options.metrics.refusedRequest(hub);
       AccessLog.parserRefusal(options.logger, options.accessLog ?? true, id, hub, error, Buffer.byteLength(JSON.stringify(failure(hub))));
       socket.end(response);
       setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
@@ -201,6 +215,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', (request, reply, done) => {
     access.end(request, reply);
+    done();
+  });
+  // Every error of every route (PaddleHub's and /v2, whose shapes differ) passes here first: refusals are counted.
+  app.addHook('onError', (request, _reply, error, done) => {
+    options.metrics.refusedRequest(toHubError(error, { bodyLimit: options.bodyLimit, contentType: '' }), modelOf(request, options));
     done();
   });
   app.addHook('preClose', async () => drain.closeAll());

@@ -1,9 +1,19 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { serviceMetrics, shareRegistry } from '../process/cluster-metrics.js';
+import type { ErrorName, HubError } from '../errors/catalogue.js';
 import type { BatchStats } from '../scheduler/batcher.js';
 
 // Prometheus metrics of one process: requests by module and envelope status, latency, the inference queue,
 // and per model its scheduler: queued items, rows per call, time waiting for a call, refusals.
+
+/**
+ * Refusals of the HTTP layer, before any model work, each a reason of hub_refusals_total (the scheduler counts
+ * its own 429s and 413s as queue_full). Lower-cased, the error's name is the reason.
+ */
+const HTTP_REFUSALS = new Set<ErrorName>([
+  'UNAUTHORIZED', 'HOST_NOT_ALLOWED', 'ORIGIN_NOT_ALLOWED', 'BODY_TOO_LARGE', 'TOO_MANY_PARTS', 'NESTED_TOO_DEEP',
+  'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'BAD_HTTP', 'URL_TOO_LONG', 'BAD_URL', 'UNAVAILABLE',
+]);
 
 /** What a model's scheduler shows of its load. */
 export interface ModelLoad {
@@ -43,11 +53,16 @@ export class Metrics {
   });
   readonly refusals = new Counter({
     name: 'hub_refusals_total',
-    help: 'Requests refused before any work, by model and reason',
+    help: 'Requests refused before any work, by model (empty: refused before a model was known) and reason',
     labelNames: ['model', 'reason'] as const,
     registers: [this.registry],
   });
   private readonly modelQueues = new Map<string, ModelLoad>();
+
+  /** Counts a request the HTTP layer refused (`model`: the served module or model it was for, else ''). */
+  refusedRequest(error: HubError, model = ''): void {
+    if (HTTP_REFUSALS.has(error.errorName)) this.refusals.inc({ model, reason: error.errorName.toLowerCase() });
+  }
 
   /** Hooks a model's scheduler to the metrics: its queue and calls in flight are read at each scrape. */
   observeModel(model: string, load: ModelLoad): BatchStats {

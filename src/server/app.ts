@@ -20,6 +20,7 @@ import { v2Routes, type V2Model, type V2Options } from './v2/routes.js';
 import { registerMultipart } from './multipart-body.js';
 import { predictRoutes } from './routes/predict.js';
 import { healthRoutes } from './routes/health.js';
+import { openApiRoutes } from './openapi/routes.js';
 
 const MAX_PARAM_LENGTH = 256;
 /** How long a socket refused by the HTTP parser may stay open to let the client read the refusal. */
@@ -235,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, options);
   await app.register((await import('./routes/playground.js')).playgroundRoutes, options);
   await app.register(predictRoutes, options);
+  await app.register(openApiRoutes, options);
   const v2Models = options.v2Models ?? new Map<string, V2Model>();
   await app.register(v2Routes, {
     prefix: '/v2',

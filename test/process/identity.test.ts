@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ElemType, GraphBuilder, tensorValueInfo } from '../../src/backends/onnx-graph.js';
 import { identityProof, loopbackAddress, provesIdentity } from '../../src/process/identity.js';
 import { servingProcessProven, type PidRecord } from '../../src/process/pidfile.js';
+import { writeDoubler } from '../helpers/double-model.js';
 import { freshHubHome, runHub, startServer, type RunningServer } from '../helpers/cli.js';
 
 // Where /proc is missing (macOS, BSD), a PID file is proven by its token: the server on the recorded port signs
@@ -29,11 +29,7 @@ describe('a server proves its PID file without /proc', () => {
   let record: PidRecord;
 
   before(async () => {
-    const g = new GraphBuilder();
-    g.reserve('x');
-    g.op('Add', ['x', 'x'], {}, 'y');
-    const file = join(home, 'double.onnx');
-    writeFileSync(file, g.encode({ graphName: 'double', inputs: [tensorValueInfo('x', ElemType.FLOAT, ['batch', 2])], outputs: [tensorValueInfo('y', ElemType.FLOAT, ['batch', 2])] }));
+    const file = writeDoubler(home);
     server = await startServer(['-m', file, '--host', '127.0.0.1', '--threads', '1'], { HUB_HOME: home });
     const pidFile = join(home, 'conf', `serving_${server.port}.json`);
     record = JSON.parse(readFileSync(pidFile, 'utf8')) as PidRecord;

@@ -99,7 +99,7 @@ export async function playgroundRoutes(app: FastifyInstance, options: AppOptions
       `  POST /predict/${manifest.name}   ${manifest.summary}\n    e.g. ${JSON.stringify(manifest.example)}`);
     const web = index ? 'open / in a browser for the playground' : 'the playground is not built (npm run build:web)';
     return reply.type('text/plain; charset=utf-8').header('vary', 'accept').send(
-      `Hub Serving\n\nModules:\n${lines.join('\n')}\n\nAlso: GET /modules, /healthz, /readyz, /metrics; ${web}\n`);
+      `Hub Serving\n\nModules:\n${lines.join('\n')}\n\nAlso: GET /modules, /healthz, /readyz, /metrics, /openapi.json, /docs; ${web}\n`);
   });
 
   // The page's own files, by exact name; a name not in dist/web is a 404 like any unknown route.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ElemType, GraphBuilder, tensorValueInfo } from '../../../src/backends/onnx-graph.js';
+import { doublerModel } from '../../helpers/double-model.js';
 import { ModelRepository } from '../../../src/models/repository.js';
 import { InferencePool } from '../../../src/scheduler/pool.js';
 import { v2Routes, type V2Model } from '../../../src/server/v2/routes.js';
@@ -13,22 +13,15 @@ import { v2Routes, type V2Model } from '../../../src/server/v2/routes.js';
 // is refused while the others serve, names reach nothing outside the model folders, and requests that meet an
 // unload are answered (200, 503 or 404), never left hanging.
 
-function doubler(): Uint8Array {
-  const g = new GraphBuilder();
-  g.reserve('x');
-  g.op('Add', ['x', 'x'], {}, 'y');
-  return g.encode({ graphName: 'double', inputs: [tensorValueInfo('x', ElemType.FLOAT, ['batch', 2])], outputs: [tensorValueInfo('y', ElemType.FLOAT, ['batch', 2])] });
-}
-
 const root = mkdtempSync(join(tmpdir(), 'repo-'));
 const folder = join(root, 'models');
 const outside = join(root, 'outside');
 mkdirSync(join(folder, 'nested'), { recursive: true });
 mkdirSync(outside);
-writeFileSync(join(folder, 'double.onnx'), doubler());
-writeFileSync(join(folder, 'nested', 'model.onnx'), doubler());
+writeFileSync(join(folder, 'double.onnx'), doublerModel());
+writeFileSync(join(folder, 'nested', 'model.onnx'), doublerModel());
 writeFileSync(join(folder, 'broken.onnx'), 'not a model');
-writeFileSync(join(outside, 'secret.onnx'), doubler());
+writeFileSync(join(outside, 'secret.onnx'), doublerModel());
 symlinkSync(join(outside, 'secret.onnx'), join(folder, 'escape.onnx'));
 
 describe('/v2 repository extension', () => {

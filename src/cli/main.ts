@@ -6,7 +6,8 @@ import { runModule, type RunOptions } from './run.js';
 import { servingStatus } from './serving-status.js';
 import { closest } from '../config/issues.js';
 import { findModule } from '../modules/registry.js';
-import { fail } from './output.js';
+import { fail, say } from './output.js';
+import { scaffoldModule } from '../modules/user/scaffold.js';
 import { bench } from './bench/command.js';
 import { selftest } from './selftest/command.js';
 import { servingStart } from './serving-start.js';
@@ -78,6 +79,14 @@ function program(): Command {
   hub.command('uninstall').argument('<modules...>', 'module names, name==version or tasks')
     .description('remove the weights prepared under HUB_HOME/modules/<module>')
     .action((names: string[]) => uninstallModules(names));
+  hub.command('new').description('make things to serve')
+    .command('module').argument('<name>', 'the module\'s name and folder (lower case letters, digits and _)')
+    .description('make a folder with a module that runs (module.mjs, a starter model.onnx, test.mjs): then hub serving start -m ./<name>')
+    .action(async (name: string) => {
+      const folder = await scaffoldModule(name);
+      say(`made ${folder}: module.mjs (its arguments and stages), model.onnx (a starter classifier: replace it with yours), test.mjs (node --test ${name}/test.mjs)`);
+      say(`serve it: hub serving start -m ./${name}`);
+    });
   hub.command('version').description('print Hub Serving\'s version').action(() => {
     process.stdout.write(`${PACKAGE_VERSION}\n`);
   });

@@ -1,8 +1,8 @@
 import { DeviceError, describeDevice, probeDevices, selectDevices, type Device } from '../backends/device.js';
 import { loadServingConfig, type StartFlags } from '../config/load.js';
-import type { ServingConfig } from '../config/schema.js';
+import { isOnnxFile, type ServingConfig } from '../config/schema.js';
 import { UsageError } from '../errors/catalogue.js';
-import { resolveModule } from '../modules/resolve.js';
+import { resolveModules } from '../modules/resolve.js';
 import { runPrimary } from '../process/cluster.js';
 import { describeQuota, processCores } from '../process/cpu-quota.js';
 import { createLogger } from '../process/log.js';
@@ -46,8 +46,8 @@ export async function servingStart(flags: StartFlags): Promise<void> {
   const { config, notices } = loadServingConfig(flags);
   notices.forEach((n) => say(`note: ${n}`));
   // ONNX files (-m ./model.onnx, or a `path` in the file) are models for /v2, not modules to resolve.
-  const resolved = config.modules.filter((m) => m.path === undefined).map(resolveModule);
-  const files = config.modules.filter((m) => m.path !== undefined).map((m) => m.name);
+  const resolved = await resolveModules(config.modules);
+  const files = config.modules.filter(isOnnxFile).map((m) => m.name);
   resolved.forEach((m) => m.warnings.forEach(warn));
   const names = new Set<string>();
   for (const name of [...resolved.map((m) => m.definition.manifest.name), ...files]) {

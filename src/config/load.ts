@@ -24,13 +24,13 @@ export interface LoadedConfig {
 export interface RequestedModule {
   name: string;
   version?: string;
-  /** An ONNX file to serve over /v2 (a token ending in .onnx, or name=path.onnx). */
+  /** An ONNX file to serve over /v2 (a token ending in .onnx, or name=path.onnx), or a user module's folder (./dir). */
   path?: string;
 }
 
 /** A model name from a file name: lower case, letters, digits and _, starting with a letter. */
 export function nameFromPath(path: string): string {
-  const stem = (path.split('/').pop() ?? '').replace(/\.onnx$/i, '').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const stem = (path.replace(/\/+(module\.m?js)?$/i, '').split('/').pop() ?? '').replace(/\.onnx$/i, '').toLowerCase().replace(/[^a-z0-9_]/g, '_');
   return (/^[a-z]/.test(stem) ? stem : `m_${stem}`).slice(0, 64);
 }
 
@@ -38,15 +38,16 @@ export function nameFromPath(path: string): string {
 export function parseModuleList(tokens: string[], cwd = process.cwd()): RequestedModule[] {
   const parsed: RequestedModule[] = [];
   for (const token of tokens.flatMap((t) => t.split(/[\s,]+/)).filter(Boolean)) {
-    const named = /^([a-z][a-z0-9_]{0,63})=([^=].*\.onnx)$/i.exec(token);
-    if (named || /\.onnx$/i.test(token)) {
+    // A path: an ONNX file (*.onnx), or a user module's folder or file (./my_module, /abs/dir, name=./dir).
+    const named = /^([a-z][a-z0-9_]{0,63})=((?:\.{0,2}\/|[^=]*\.onnx$).*)$/i.exec(token);
+    if (named || /\.onnx$/i.test(token) || /^(\.{1,2}(\/|$)|\/)/.test(token)) {
       const path = resolve(cwd, named ? named[2]! : token);
       parsed.push({ name: named ? named[1]! : nameFromPath(path), path });
       continue;
     }
     const [name, version, extra] = token.split('==');
     if (!name || extra !== undefined || version === '' || !MODULE_NAME.test(name)) {
-      throw new UsageError(`--modules: "${token}" is not allowed: expected a module name or name==version (e.g. lac or lac==2.2.0), or the path of an ONNX file (./model.onnx, or name=./model.onnx)`);
+      throw new UsageError(`--modules: "${token}" is not allowed: expected a module name or name==version (e.g. lac or lac==2.2.0), or the path of an ONNX file (./model.onnx, or name=./model.onnx) or of a module folder (./my_module)`);
     }
     parsed.push(version === undefined ? { name } : { name, version });
   }

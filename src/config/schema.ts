@@ -16,7 +16,7 @@ export const moduleInfoSchema = z.strictObject({
   init_args: args.default({}),
   predict_args: args.default({}),
   /** An ONNX file served over /v2 under this entry's name, instead of a built-in module. */
-  path: z.string({ error: 'expected the path of an ONNX file' }).min(1).optional(),
+  path: z.string({ error: 'expected the path of an ONNX file or of a module folder' }).min(1).optional(),
 });
 
 export const servingFileSchema = z.strictObject({
@@ -35,11 +35,16 @@ export interface ModuleRequest {
   name: string;
   /** The version asked for (name==version or init_args.version), if any. */
   version?: string;
-  /** An ONNX file to serve over /v2 instead of a built-in module. */
+  /** An ONNX file (named *.onnx) to serve over /v2, or a user module's folder or file, instead of a built-in. */
   path?: string;
   initArgs: Record<string, unknown>;
   predictArgs: Record<string, unknown>;
 }
+
+/** A bare model for /v2: a path named *.onnx. */
+export const isOnnxFile = (m: Pick<ModuleRequest, 'path'>): boolean => m.path !== undefined && /\.onnx$/i.test(m.path);
+/** A user module: any other path (a folder, or its module.js). */
+export const isUserModule = (m: Pick<ModuleRequest, 'path'>): boolean => m.path !== undefined && !isOnnxFile(m);
 
 export interface ServingConfig {
   modules: ModuleRequest[];

@@ -120,6 +120,20 @@ export class OnnxFileModel {
     };
   }
 
+  /**
+   * Runs several items of one request, each a batch of its own rows, in one submission: the scheduler merges
+   * them with each other and with other requests' items. The results follow the items' order.
+   */
+  async inferItems(items: DecodedTensor[][], call: CallContext): Promise<Record<string, WireTensor>[]> {
+    if (this.closing) throw hubError('UNAVAILABLE', `model ${this.name} is being unloaded`);
+    const entries = items.map((inputs) => {
+      const feeds = this.feedsFor(inputs);
+      const rows = this.signature.batchDimension ? Object.values(feeds)[0]!.dims[0]! : 1;
+      return { size: Math.max(1, rows), key: stackKey(feeds), feeds };
+    });
+    return this.batcher.submit(entries, call);
+  }
+
   /** Runs one request; outputs limited to `names` when given (unknown names are refused). */
   async infer(inputs: DecodedTensor[], names: string[] | undefined, call: CallContext): Promise<Record<string, WireTensor>> {
     if (this.closing) throw hubError('UNAVAILABLE', `model ${this.name} is being unloaded`);

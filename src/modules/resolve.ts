@@ -2,7 +2,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { UsageError } from '../errors/catalogue.js';
 import { fsErrorWords } from '../hub/fs-errors.js';
 import { parseOrThrow } from '../config/issues.js';
-import type { ModuleRequest } from '../config/schema.js';
+import { isOnnxFile, isUserModule, type ModuleRequest } from '../config/schema.js';
+import { loadUserModule } from './user/load-user-module.js';
 import { findModule, moduleNames, taskDefaults, unknownModuleMessage } from './registry.js';
 import type { ModuleDefinition } from './types.js';
 
@@ -22,13 +23,27 @@ export function resolveModule(request: ModuleRequest): ResolvedModule {
     const tasks = Object.keys(taskDefaults).join(', ');
     throw new UsageError(`${unknownModuleMessage(request.name)}; available modules: ${moduleNames().join(', ')} (tasks: ${tasks}); see \`hub list\``);
   }
+  return resolveWith(definition, request);
+}
+
+/** Every module the config names, built-in or a user module's folder (ONNX files are models, not modules). */
+export async function resolveModules(requests: readonly ModuleRequest[]): Promise<ResolvedModule[]> {
+  const resolved: ResolvedModule[] = [];
+  for (const request of requests) {
+    if (isOnnxFile(request)) continue;
+    resolved.push(isUserModule(request) ? resolveWith(await loadUserModule(request.path!), { ...request, name: '' }) : resolveModule(request));
+  }
+  return resolved;
+}
+
+function resolveWith(definition: ModuleDefinition, request: ModuleRequest): ResolvedModule {
   const { manifest } = definition;
-  const warnings = versionWarnings(definition, request.name, request.version);
+  const warnings = versionWarnings(definition, request.name || manifest.name, request.version);
   const initArgs = parseOrThrow(definition.initSchema, request.initArgs, (line) => new UsageError(line), `modules_info.${manifest.name}.init_args`);
   checkInitPaths(initArgs, (key) => `modules_info.${manifest.name}.init_args.${key}`);
   // predict_args are defaults for requests: checked now against a request that works, so a typo stops the start.
   parseOrThrow(definition.predictSchema, { ...manifest.example, ...request.predictArgs }, (line) => new UsageError(line), `modules_info.${manifest.name}.predict_args`);
-  return { definition, requestedAs: request.name, initArgs, predictArgs: request.predictArgs, warnings };
+  return { definition, requestedAs: request.name || manifest.name, initArgs, predictArgs: request.predictArgs, warnings };
 }
 
 /** Name-or-task and version checks shared by every command: warnings to print, or a UsageError. */

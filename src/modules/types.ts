@@ -4,6 +4,7 @@ import type { ScheduleOverrides } from '../config/schema.js';
 import type { BatchStats, CallTiming } from '../scheduler/batcher.js';
 import type { InferencePool } from '../scheduler/pool.js';
 import type { ModuleTensors } from '../server/v2/module-model.js';
+import type { V2Model } from '../server/v2/routes.js';
 
 // What a module is to the rest of the system. The server, CLI and scheduler know modules only through this.
 
@@ -61,6 +62,8 @@ export interface LoadedModule {
   weightsFrom: string;
   predict(args: Record<string, unknown>, call: CallContext): Promise<unknown[]>;
   close?(): Promise<void>;
+  /** Its model as /v2 serves it, where the module is one ONNX file (user modules). */
+  v2?: V2Model;
 }
 
 export interface ModuleDefinition {

@@ -1,5 +1,5 @@
 import { devicesFor } from '../cli/serving-start.js';
-import { resolveModule } from '../modules/resolve.js';
+import { resolveModules } from '../modules/resolve.js';
 import { startService } from '../server/service.js';
 import { PAYLOAD_ENV, type WorkerMessage, type WorkerPayload } from './cluster.js';
 import { createLogger } from './log.js';
@@ -12,7 +12,7 @@ const send = (message: WorkerMessage) => process.send?.(message);
 async function main(): Promise<void> {
   const { config, installed, identity } = JSON.parse(process.env[PAYLOAD_ENV] ?? '{}') as WorkerPayload;
   // `installed` follows the modules to resolve; ONNX files are loaded by the service itself.
-  const modules = config.modules.filter((request) => request.path === undefined).map((request, i) => ({ resolved: resolveModule(request), installed: installed[i]! }));
+  const modules = (await resolveModules(config.modules)).map((resolved, i) => ({ resolved, installed: installed[i]! }));
   const service = await startService(config, modules, devicesFor(config), createLogger(), identity);
   onShutdownSignal(() => service.close());
   await service.loaded;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Device } from '../backends/device.js';
-import type { ServingConfig } from '../config/schema.js';
+import { isOnnxFile, type ServingConfig } from '../config/schema.js';
 import { UsageError } from '../errors/catalogue.js';
 import type { ResolvedModule } from '../modules/resolve.js';
 import type { InstallResult } from '../modules/types.js';
@@ -85,8 +85,9 @@ export async function startService(
         served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
         if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
         if (resolved.definition.tensors) v2.set(name, moduleAsV2({ ...resolved.definition, tensors: resolved.definition.tensors }, loadedModule, resolved.predictArgs));
+        else if (loadedModule.v2) v2.set(name, loadedModule.v2);
       }
-      for (const request of config.modules.filter((m) => m.path !== undefined)) {
+      for (const request of config.modules.filter(isOnnxFile)) {
         repository.adopt(await loadOnnxFile(request.name, request.path!, pool, modelContext));
       }
     } catch (error) {

@@ -22,7 +22,7 @@ describe('module lists', () => {
   });
   test('malformed entries are one-line errors', () => {
     usage(() => parseModuleList(['lac==']), /--modules: "lac==" is not allowed/);
-    usage(() => parseModuleList(['../etc']), /--modules: "\.\.\/etc" is not allowed/);
+    usage(() => parseModuleList(['et/c']), /--modules: "et\/c" is not allowed/);
     usage(() => parseModuleList(['a==1==2']), /not allowed/);
   });
 });

@@ -16,7 +16,14 @@ test('paths among module names: a token ending in .onnx is a file; name=path nam
   ]);
   assert.equal(nameFromPath('/m/3d-unet.onnx'), 'm_3d_unet');
   assert.throws(() => parseModuleList(['Lac']), /expected a module name or name==version \(e\.g\. lac or lac==2\.2\.0\), or the path of an ONNX file/);
-  assert.throws(() => parseModuleList(['./models/']), /is not allowed/);
+  // Any other path is a user module's folder (or its module.js); what it holds is checked when it is loaded.
+  assert.deepEqual(parseModuleList(['./models/', '../my_clf', '/opt/mods/flowers/module.mjs', 'named=./x'], '/srv/app'), [
+    { name: 'models', path: '/srv/app/models' },
+    { name: 'my_clf', path: '/srv/my_clf' },
+    { name: 'flowers', path: '/opt/mods/flowers/module.mjs' },
+    { name: 'named', path: '/srv/app/x' },
+  ]);
+  assert.throws(() => parseModuleList(['models/']), /is not allowed/, 'a path starts with ./, ../ or /');
   assert.deepEqual(parseModuleList(['senta_bilstm==1.2.1']), [{ name: 'senta_bilstm', version: '1.2.1' }]);
 });
 

@@ -6,6 +6,7 @@ import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { lacDocSection, type LacResults } from './lac.report.js';
+import { soakDocSection, type SoakResults } from './soak.report.js';
 import { visionDocSection, type VisionResults } from './vision.report.js';
 
 export interface DocSection {
@@ -19,6 +20,7 @@ const SECTIONS: DocSection[] = [
   { prefix: 'jieba', render: (results, file) => lacDocSection(results as LacResults, file) },
   { prefix: 'ocr', render: (results, file) => visionDocSection(results as VisionResults, file) },
   { prefix: 'detection', render: (results, file) => visionDocSection(results as VisionResults, file) },
+  { prefix: 'soak', render: (results, file) => soakDocSection(results as SoakResults, file) },
 ];
 
 /** The repository root, from dist/bench/docs.js or bench/docs.ts alike. */

@@ -11,8 +11,8 @@ let build;
 try {
   ({ build } = await import('esbuild'));
 } catch {
-  // esbuild is a dev dependency: an install without them keeps the dist/web it shipped with.
-  console.warn('build-web: esbuild is not installed; the playground is not rebuilt (npm install --include=dev)');
+  // An install without esbuild (--omit=optional breaks its binary) keeps the dist/web it shipped with.
+  console.warn('build-web: esbuild is not installed; the playground is not rebuilt (npm install)');
   process.exit(0);
 }
 

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -15,7 +16,7 @@ import type { ItemOutputs, UserModule } from './contract.js';
 // that the server drives like a built-in's (the stages in contract.ts; the model through the scheduler).
 
 /** The file a module folder holds, looked for in this order. */
-export const MODULE_FILES = ['module.mjs', 'module.js'];
+export const MODULE_FILES = ['module.mjs', 'module.js', 'module.ts', 'module.mts'];
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -39,7 +40,7 @@ const argumentSchema = z.object({
 
 function moduleFile(source: string): string {
   const file = statSync(source, { throwIfNoEntry: false })?.isDirectory() ? MODULE_FILES.map((f) => join(source, f)).find((f) => existsSync(f)) : source;
-  if (!file || !existsSync(file)) throw new UsageError(`module ${source}: no ${MODULE_FILES.join(' or ')} in the folder (\`hub new module <name>\` makes one)`);
+  if (!file || !existsSync(file)) throw new UsageError(`module ${source}: none of ${MODULE_FILES.join(', ')} in the folder (\`hub new module <name>\` makes one)`);
   return file;
 }
 
@@ -47,13 +48,29 @@ const typeOf = (schema: Record<string, unknown>): string =>
   Array.isArray(schema.anyOf) ? (schema.anyOf as Record<string, unknown>[]).map(typeOf).join(' | ')
     : schema.type === 'array' ? `list[${typeOf((schema.items ?? {}) as Record<string, unknown>)}]` : String(schema.type ?? 'any');
 
+/**
+ * A module written in TypeScript, on a Node that cannot run it: esbuild strips its types into a file beside it
+ * (so its relative imports resolve as written), which is imported and removed at once.
+ */
+async function importTypeScript(file: string): Promise<{ default?: unknown }> {
+  const { transform } = await import('esbuild');
+  const { code } = await transform(await readFile(file, 'utf8'), { loader: 'ts', format: 'esm', sourcefile: file, target: 'node20' });
+  const compiled = join(dirname(file), `.${basename(file).replace(/\.m?ts$/i, '')}.${process.pid}.${Date.now()}.mjs`);
+  await writeFile(compiled, code);
+  try {
+    return (await import(pathToFileURL(compiled).href)) as { default?: unknown };
+  } finally {
+    await rm(compiled, { force: true });
+  }
+}
+
 /** Imports the module's file and makes its definition; every mistake in it is one line naming the field. */
 export async function loadUserModule(source: string): Promise<ModuleDefinition> {
   const file = moduleFile(resolve(source));
   const folder = dirname(file);
   let imported: { default?: unknown };
   try {
-    imported = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    imported = /\.m?ts$/i.test(file) ? await importTypeScript(file) : (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (error) {
     throw new UsageError(`module ${file}: cannot be imported: ${(error as Error).message.split('\n')[0]}`);
   }

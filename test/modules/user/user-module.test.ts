@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,7 +97,7 @@ test('mistakes in a module folder stop the start with one line naming them', () 
   mkdirSync(empty);
   const none = hubIn(project, ['serving', 'start', '-m', './empty_module', '-p', '1']);
   assert.equal(none.status, 1);
-  assert.match(none.stderr, /no module\.mjs or module\.js in the folder/);
+  assert.match(none.stderr, /none of module\.mjs, module\.js, module\.ts, module\.mts in the folder/);
   const broken = join(project, 'broken_module');
   mkdirSync(broken);
   writeFileSync(join(broken, 'module.mjs'), "export default { name: 'broken', version: '1', summary: 's', model: 'model.onnx', arguments: () => ({}), example: {}, postprocess: () => 1 };\n");
@@ -105,4 +105,30 @@ test('mistakes in a module folder stop the start with one line naming them', () 
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /preprocess: expected a function/);
   assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('a module written in TypeScript is served too: its types are stripped at load, nothing is left beside it', async () => {
+  const folder = join(project, 'typed');
+  mkdirSync(folder);
+  copyFileSync(join(project, 'flowers', 'model.onnx'), join(folder, 'model.onnx'));
+  writeFileSync(join(folder, 'module.ts'), `
+interface Args { rows: number[][] }
+const best = (scores: ArrayLike<number>): number => Array.from(scores).indexOf(Math.max(...Array.from(scores)));
+export default {
+  name: 'typed', version: '0.1.0', summary: 'the starter model, in TypeScript', model: 'model.onnx',
+  arguments: (z: any) => ({ rows: { schema: z.array(z.array(z.number()).length(4)), help: 'rows of 4 numbers' } }),
+  example: { rows: [[1, 2, 3, 4]] },
+  preprocess: (args: Args) => args.rows.map((row) => ({ x: { data: row, shape: [4] } })),
+  postprocess: (outputs: Record<string, { data: ArrayLike<number> }>) => ({ best: best(outputs.probabilities!.data) }),
+};
+`);
+  const server = await startServer(['-m', folder, '--host', '127.0.0.1'], { HUB_HOME: freshHubHome() });
+  try {
+    const results = await new HubClient({ url: server.url }).predict<{ best: number }>('typed', { rows: [[5.1, 3.5, 1.4, 0.2], [0, 0, 0, 9]] });
+    assert.equal(results.length, 2);
+    for (const r of results) assert.ok([0, 1, 2].includes(r.best));
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(readdirSync(folder).sort(), ['model.onnx', 'module.ts']);
 });

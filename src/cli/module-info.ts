@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { paths } from '../hub/home.js';
-import { closestModule, moduleDefinitions, moduleNames, taskDefaults } from '../modules/registry.js';
+import { closestModule, findModule, moduleDefinitions, moduleNames, taskDefaults } from '../modules/registry.js';
 import { moduleFromSpec, resolveModule } from '../modules/resolve.js';
+import { loadUserModule } from '../modules/user/load-user-module.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import { missingFiles, packageAssetsDir, OCR_PACKAGE } from '../modules/chinese_ocr_db_crnn_mobile/model-files.js';
 import { ensureInstalled } from './install-modules.js';
@@ -93,14 +94,16 @@ export async function listModules(): Promise<void> {
   for (const line of wrap(`tasks: ${Object.entries(taskDefaults).map(([task, name]) => `${task} -> ${name}`).join(', ')}`, width)) say(line);
 }
 
-function definitionOf(spec: string): ModuleDefinition {
+/** A built-in by name, version or task; or a user module by its folder (./my_module), as `serving start -m` takes it. */
+async function definitionOf(spec: string): Promise<ModuleDefinition> {
+  if (/^(\.{1,2}(\/|$)|\/)/.test(spec)) return loadUserModule(spec);
   const { definition, warnings } = moduleFromSpec(spec);
   warnings.forEach(warn);
   return definition;
 }
 
 export async function showModule(spec: string): Promise<void> {
-  const d = definitionOf(spec);
+  const d = await definitionOf(spec);
   const m = d.manifest;
   const width = outputWidth();
   say(`${m.name} ${m.version} (${m.task})`);
@@ -120,7 +123,8 @@ export async function showModule(spec: string): Promise<void> {
     say(`    ${arg.name}  ${arg.type}  ${value}  ${arg.help}`);
   }
   const input = 'images' in m.example ? '--input_path <image file>' : '--input_text "..." (or --input_file <file>, one text a line)';
-  say(`  run here: hub run ${m.name} ${input}`);
+  // `hub run` takes texts or images: a built-in's inputs, not a user module's own arguments.
+  if (findModule(m.name) === d) say(`  run here: hub run ${m.name} ${input}`);
   say(`  example: curl -H 'Content-Type: application/json' -d '${JSON.stringify(m.example)}' http://127.0.0.1:8866/predict/${m.name}`);
 }
 

@@ -37,6 +37,15 @@ test('hub new module makes a folder that runs; it refuses a bad name and an exis
   assert.match(bad.stderr, /lower case letters, digits and _/);
 });
 
+test('hub show ./folder shows its arguments from its schemas, as for a built-in', () => {
+  const shown = hubIn(project, ['show', './flowers']);
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.match(shown.stdout, /^flowers 1\.0\.0 \(user module\)/);
+  assert.match(shown.stdout, /data {2}list\[list\[number\]\] {2}\(required\) {2}rows of 4 numbers/);
+  assert.match(shown.stdout, /top_k {2}integer {2}default 1/);
+  assert.doesNotMatch(shown.stdout, /hub run/);
+});
+
 test('the scaffold\'s own test passes (node --test), serving the folder through the installed package', () => {
   // Without this runner's context, which would make the child report to it instead of printing.
   const { NODE_TEST_CONTEXT: _runner, ...env } = process.env;

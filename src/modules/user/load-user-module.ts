@@ -44,9 +44,15 @@ function moduleFile(source: string): string {
   return file;
 }
 
-const typeOf = (schema: Record<string, unknown>): string =>
-  Array.isArray(schema.anyOf) ? (schema.anyOf as Record<string, unknown>[]).map(typeOf).join(' | ')
-    : schema.type === 'array' ? `list[${typeOf((schema.items ?? {}) as Record<string, unknown>)}]` : String(schema.type ?? 'any');
+/** JSON Schema's types in the words the built-ins use (`int 1..1024`, `list[str]`), which the playground reads. */
+const WORDS: Record<string, string> = { integer: 'int', number: 'float', string: 'str', boolean: 'bool' };
+
+function typeOf(schema: Record<string, unknown>): string {
+  if (Array.isArray(schema.anyOf)) return (schema.anyOf as Record<string, unknown>[]).map(typeOf).join(' | ');
+  if (schema.type === 'array') return `list[${typeOf((schema.items ?? {}) as Record<string, unknown>)}]`;
+  const word = WORDS[String(schema.type)] ?? String(schema.type ?? 'any');
+  return typeof schema.minimum === 'number' && typeof schema.maximum === 'number' ? `${word} ${schema.minimum}..${schema.maximum}` : word;
+}
 
 /**
  * A module written in TypeScript, on a Node that cannot run it: esbuild strips its types into a file beside it

@@ -41,8 +41,8 @@ test('hub show ./folder shows its arguments from its schemas, as for a built-in'
   const shown = hubIn(project, ['show', './flowers']);
   assert.equal(shown.status, 0, shown.stderr);
   assert.match(shown.stdout, /^flowers 1\.0\.0 \(user module\)/);
-  assert.match(shown.stdout, /data {2}list\[list\[number\]\] {2}\(required\) {2}rows of 4 numbers/);
-  assert.match(shown.stdout, /top_k {2}integer {2}default 1/);
+  assert.match(shown.stdout, /data {2}list\[list\[float\]\] {2}\(required\) {2}rows of 4 numbers/);
+  assert.match(shown.stdout, /top_k {2}int 1\.\.3 {2}default 1/);
   assert.doesNotMatch(shown.stdout, /hub run/);
 });
 

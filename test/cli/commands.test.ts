@@ -51,8 +51,8 @@ describe('version, search, show', () => {
 });
 
 describe('uninstall', () => {
-  test('removes what was prepared under HUB_HOME/modules/<name> and says so; twice says nothing was installed', (t) => {
-    if (!requireLacOrSkip(t)) return;
+  test('removes what was prepared under HUB_HOME/modules/<name> and says so; twice says nothing was installed', async (t) => {
+    if (!(await requireLacOrSkip(t))) return;
     const home = freshHubHome();
     assert.equal(runHub(['install', 'lac'], { HUB_HOME: home }).status, 0);
     assert.ok(existsSync(join(home, 'modules', 'lac')));
@@ -68,8 +68,8 @@ describe('uninstall', () => {
 });
 
 describe('install --force and progress', () => {
-  test('--force prepares again (not "already installed"); progress is one line per step off a terminal', (t) => {
-    if (!requireLacOrSkip(t)) return;
+  test('--force prepares again (not "already installed"); progress is one line per step off a terminal', async (t) => {
+    if (!(await requireLacOrSkip(t))) return;
     const home = freshHubHome();
     const first = runHub(['install', 'lac'], { HUB_HOME: home });
     assert.match(first.stdout, /^lac: installed from /m);
@@ -102,7 +102,7 @@ describe('serving status', () => {
   });
 
   test('a running service: a header line and its URL; --json has the same', async (t) => {
-    if (!requireLacOrSkip(t)) return;
+    if (!(await requireLacOrSkip(t))) return;
     const home = freshHubHome();
     const server = await startServer(['-m', 'lac'], { HUB_HOME: home });
     try {

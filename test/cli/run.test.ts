@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { freshHubHome, lacSkipReason, runHub } from '../helpers/cli.js';
-import { PHOTOS, requirePhotosOrSkip } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
+import { photoPath, requirePhotosOrSkip } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
 
 // `hub run`: a prediction in the process, no server, printed as PaddleHub's `hub run` prints it.
 
@@ -13,7 +13,7 @@ const oneLineError = (stderr: string, message: RegExp) => {
   assert.equal(stderr.trim().split('\n').filter((l) => l.startsWith('error:')).length, 1, stderr);
 };
 
-describe('hub run with text modules', { skip: lacSkipReason() }, () => {
+describe('hub run with text modules', { skip: await lacSkipReason() }, () => {
   test('lac --input_text prints the Python repr of the results, as PaddleHub does', () => {
     const r = runHub(['run', 'lac', '--input_text', '今天是个好日子']);
     assert.equal(r.status, 0, r.stderr);
@@ -57,9 +57,9 @@ describe('hub run with text modules', { skip: lacSkipReason() }, () => {
 });
 
 describe('hub run with image modules', () => {
-  test('chinese_ocr_db_crnn_mobile --input_path (its models come with npm install)', (t) => {
-    if (!requirePhotosOrSkip(t, ['dog'])) return;
-    const r = runHub(['run', 'ocr', '--input_path', PHOTOS.dog.path], { HUB_HOME: freshHubHome() });
+  test('chinese_ocr_db_crnn_mobile --input_path (its models come with npm install)', async (t) => {
+    if (!(await requirePhotosOrSkip(t, ['dog']))) return;
+    const r = runHub(['run', 'ocr', '--input_path', photoPath('dog')], { HUB_HOME: freshHubHome() });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^\[\{'data': \[.*\], 'save_path': ''\}\]\n$/);
     assert.doesNotMatch(r.stdout, /chinese_ocr_db_crnn_mobile:/, 'install steps go to stderr, stdout holds the results alone');

@@ -14,7 +14,7 @@ const probesOf = (relative: string) => {
   return (['startupProbe', 'readinessProbe', 'livenessProbe'] as const).map((kind) => ({ kind, path: container![kind]!.httpGet.path }));
 };
 
-describe('the Deployment\'s probes on a running server', { skip: lacSkipReason() }, () => {
+describe('the Deployment\'s probes on a running server', { skip: await lacSkipReason() }, () => {
   test('every probe path answers 200 once lac is loaded', async () => {
     const server = await startServer(['-m', 'lac', '--host', '127.0.0.1']);
     try {

@@ -20,7 +20,7 @@ async function eventually(done: () => boolean, ms = 10_000): Promise<boolean> {
   return done();
 }
 
-describe('access log of hub serving start', { skip: lacSkipReason() }, () => {
+describe('access log of hub serving start', { skip: await lacSkipReason() }, () => {
   test('HUB_LOG_LEVEL=info: one JSON line per request with its id; start-up wrote no log line', async () => {
     const server = await startServer(['-m', 'lac', '--host', '127.0.0.1'], { HUB_LOG_LEVEL: 'info' });
     try {

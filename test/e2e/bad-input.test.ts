@@ -25,7 +25,7 @@ function envelope(text: string): { msg: string; results: unknown; status: string
   return parsed;
 }
 
-describe('bad input', { skip: lacSkipReason() }, () => {
+describe('bad input', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   let url = '';
 

@@ -19,7 +19,7 @@ function rssMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
-describe('request bodies against the real server', { skip: lacSkipReason() }, () => {
+describe('request bodies against the real server', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   let port = 0;
   let url = '';

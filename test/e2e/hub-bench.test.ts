@@ -7,7 +7,7 @@ import { lacSkipReason, runHub, startServer, type RunningServer } from '../helpe
 
 // `hub bench` through the real binary, against a server the test started, and on its own.
 
-describe('hub bench', { skip: lacSkipReason() }, () => {
+describe('hub bench', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   before(async () => {
     server = await startServer(['-m', 'lac', '--host', '127.0.0.1']);
@@ -45,7 +45,7 @@ describe('hub bench', { skip: lacSkipReason() }, () => {
   });
 });
 
-describe('hub bench on its own', { skip: lacSkipReason() }, () => {
+describe('hub bench on its own', { skip: await lacSkipReason() }, () => {
   test('starts a server on loopback for the run and stops it', () => {
     const r = runHub(['bench', '-m', 'lac', '-c', '2', '-d', '1']);
     assert.equal(r.status, 0, r.stderr);

@@ -7,7 +7,7 @@ import { expectError, lacSkipReason, post, startServer, type RunningServer } fro
 const SENTENCE = '今天是个好日子，天气预报说今天要下雨';
 const WORDS = ['今天', '是', '个', '好日子', '，', '天气预报', '说', '今天', '要', '下雨'];
 
-describe('jieba_paddle over HTTP', { skip: lacSkipReason() }, () => {
+describe('jieba_paddle over HTTP', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   before(async () => {
     server = await startServer(['-m', 'jieba_paddle', '--host', '127.0.0.1']);

@@ -21,7 +21,7 @@ async function peakDuring<T>(pid: number, work: Promise<T>): Promise<{ result: T
   }
 }
 
-describe('lac memory', { skip: lacSkipReason() }, () => {
+describe('lac memory', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
 
   before(async () => {

@@ -14,7 +14,7 @@ const known: [string, string][] = [
 type LacResult = { word: string[]; tag?: string[] };
 const joined = (r: LacResult) => r.word.map((w, i) => `${w}/${r.tag![i]}`).join(' ');
 
-describe('lac over HTTP', { skip: lacSkipReason() }, () => {
+describe('lac over HTTP', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
 
   before(async () => {

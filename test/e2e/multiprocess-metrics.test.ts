@@ -5,7 +5,7 @@ import { metric } from '../helpers/metrics.js';
 
 // With --use_multiprocess every scrape of /metrics answers for the whole service, whichever process takes it.
 
-describe('metrics across processes', { skip: lacSkipReason() }, () => {
+describe('metrics across processes', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   before(async () => {
     server = await startServer(['-m', 'lac', '--host', '127.0.0.1', '--use_multiprocess', '--workers', '2', '--threads', '1']);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { post, startServer, type RunningServer } from '../helpers/cli.js';
-import { renderText, requireRendererOrSkip } from '../media/render-text.js';
+import { renderText, textRenderer } from '../media/render-text.js';
 
 // chinese_ocr_db_crnn_mobile through real HTTP on a server started by the CLI, with text images rendered here
 // and sent the way PaddleHub clients send them (base64 of the encoded file).
@@ -13,12 +13,14 @@ type OcrResult = { data: Line[]; save_path: string; image?: string };
 const NAME = 'chinese_ocr_db_crnn_mobile';
 const b64 = (file: Buffer) => file.toString('base64');
 
-describe('chinese_ocr_db_crnn_mobile over HTTP', () => {
+// Hooks have no skip on Node 20: the whole suite is skipped (or, under CI, fails) without the font.
+const noFont = (await textRenderer()).skip;
+
+describe('chinese_ocr_db_crnn_mobile over HTTP', { skip: noFont }, () => {
   let server: RunningServer | undefined;
   let url = '';
 
-  before(async (t) => {
-    if (!requireRendererOrSkip(t as never)) return;
+  before(async () => {
     server = await startServer(['-m', NAME, '--host', '127.0.0.1']);
     url = `${server.url}/predict/${NAME}`;
   });
@@ -32,7 +34,7 @@ describe('chinese_ocr_db_crnn_mobile over HTTP', () => {
   });
 
   test('two rendered lines come back exactly, in reading order, in PaddleHub\'s format', async () => {
-    const file = renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }, { text: '今天是个好日子', x: 40, y: 150 }] });
+    const file = await renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }, { text: '今天是个好日子', x: 40, y: 150 }] });
     const reply = await post(url, { images: [b64(file)] });
     assert.equal(reply.status, 200, reply.text);
     assert.equal(reply.body.status, '000');
@@ -58,9 +60,9 @@ describe('chinese_ocr_db_crnn_mobile over HTTP', () => {
   });
 
   test('several images in one request: plain base64, a data: URI, an upside-down PNG, a blank WebP', async () => {
-    const upright = renderText({ width: 500, height: 120, lines: [{ text: '天气预报说今天要下雨', x: 20, y: 75 }] });
-    const turned = renderText({ width: 640, height: 120, lines: [{ text: '今天是个好日子', x: 40, y: 80, size: 44 }], rotate: 180, format: 'png' });
-    const blank = renderText({ width: 200, height: 100, lines: [], format: 'webp' });
+    const upright = await renderText({ width: 500, height: 120, lines: [{ text: '天气预报说今天要下雨', x: 20, y: 75 }] });
+    const turned = await renderText({ width: 640, height: 120, lines: [{ text: '今天是个好日子', x: 40, y: 80, size: 44 }], rotate: 180, format: 'png' });
+    const blank = await renderText({ width: 200, height: 100, lines: [], format: 'webp' });
     const reply = await post(url, { images: [b64(upright), `data:image/png;base64,${b64(turned)}`, b64(blank)], text_thresh: 0.6 });
     assert.equal(reply.body.status, '000', reply.text);
     const results = reply.body.results as OcrResult[];
@@ -69,7 +71,7 @@ describe('chinese_ocr_db_crnn_mobile over HTTP', () => {
   });
 
   test('visualization answers with the boxes drawn as base64 JPEG and writes no file', async () => {
-    const file = renderText({ width: 480, height: 120, lines: [{ text: '你好世界', x: 30, y: 75 }] });
+    const file = await renderText({ width: 480, height: 120, lines: [{ text: '你好世界', x: 30, y: 75 }] });
     const reply = await post(url, { images: [b64(file)], visualization: true, output_dir: '/nonexistent/never-written' });
     assert.equal(reply.body.status, '000', reply.text);
     const [result] = reply.body.results as OcrResult[];
@@ -91,7 +93,7 @@ describe('chinese_ocr_db_crnn_mobile over HTTP', () => {
 
   test('the event loop stays free while a large page is read', async () => {
     const lines = Array.from({ length: 14 }, (_, i) => ({ text: i % 2 ? '百度是一家高科技公司' : '我在北京天安门广场见到了张三', x: 60, y: 100 + i * 130, size: 46 }));
-    const page = renderText({ width: 1900, height: 1950, lines });
+    const page = await renderText({ width: 1900, height: 1950, lines });
     let done = false;
     const big = post(url, { images: [b64(page), b64(page)] }).then((r) => {
       done = true;

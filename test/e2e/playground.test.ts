@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { lacSkipReason, post, startServer, type RunningServer } from '../helpers/cli.js';
-import { renderText, RENDER_PACKAGES, textRenderer } from '../media/render-text.js';
-import { photo, PHOTOS } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
+import { renderText, textRenderer } from '../media/render-text.js';
+import { photo, photosSkipReason } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
 
 // The playground at GET / in a real browser: Debian's chromium, headless, driven by playwright-core, against a
 // server the CLI started with lac, OCR and the detector. The page may reach that server only: every other
@@ -21,13 +21,12 @@ const OCR = 'chinese_ocr_db_crnn_mobile';
 const DETECTOR = 'centernet_mobilenet_v3_coco2017';
 
 /** Why this test cannot run here (undefined when it can); under CI a missing package is a failure. */
-function skipReason(): string | undefined {
+async function skipReason(): Promise<string | undefined> {
   const missing: string[] = [];
   if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  if (!textRenderer()) missing.push(`ImageMagick with a CJK font is missing: apt-get install -y ${RENDER_PACKAGES}`);
-  if (!existsSync(PHOTOS.dog.path)) missing.push(`${PHOTOS.dog.path} is missing: apt-get install -y darknet`);
-  const lac = lacSkipReason();
-  if (lac) missing.push(lac);
+  // These fetch what is not installed (and fail themselves under CI when they cannot).
+  const fetched = [(await textRenderer()).skip, await photosSkipReason(['dog']), await lacSkipReason()];
+  missing.push(...fetched.filter((why): why is string => Boolean(why)));
   if (missing.length === 0) return undefined;
   const why = missing.join('; ');
   if (process.env.CI === 'true') throw new Error(`the playground test cannot run: ${why}`);
@@ -39,7 +38,7 @@ const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
   ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
   : join(tmpdir(), `playground-screenshots-${process.pid}`);
 
-describe('the playground at GET /, in headless chromium', { skip: skipReason() }, () => {
+describe('the playground at GET /, in headless chromium', { skip: await skipReason() }, () => {
   let server: RunningServer | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
@@ -196,7 +195,7 @@ describe('the playground at GET /, in headless chromium', { skip: skipReason() }
 
   test('OCR: a rendered text image comes back as its text, with its polygon drawn over the image', async () => {
     await open(OCR);
-    const image = renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }, { text: '今天是个好日子', x: 40, y: 150 }] });
+    const image = await renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }, { text: '今天是个好日子', x: 40, y: 150 }] });
     await page.getByLabel(/Choose images/).setInputFiles({ name: 'text.jpg', mimeType: 'image/jpeg', buffer: image });
     await page.getByRole('list', { name: 'Images to send' }).getByText('text.jpg').waitFor();
     await run(OCR);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { post, runHub, startServer, type RunningServer } from '../helpers/cli.js';
-import { photo, photoBase64, requirePhotosOrSkip } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
+import { photo, photoBase64, photosSkipReason } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
 import { writeTinyClassifier } from '../modules/face_mask/tiny-classifier.js';
 
 // The two mask modules: BlazeFace plus a mask classifier. No real classifier can be had here, so a tiny one is
@@ -16,6 +16,8 @@ interface Result { data: Face[]; path: string }
 
 const dir = mkdtempSync(join(tmpdir(), 'mask-e2e-'));
 const classifier = writeTinyClassifier(join(dir, 'mask_classifier.onnx'));
+// Hooks have no skip on Node 20: the suite that needs the photos is skipped (or, under CI, fails) without them.
+const noPhotos = await photosSkipReason(['graceHopper', 'horses']);
 
 describe('pyramidbox_lite_*_mask', () => {
   test('without classifier weights: the start fails naming what is missing, and `hub show` says so', () => {
@@ -29,11 +31,10 @@ describe('pyramidbox_lite_*_mask', () => {
     assert.match(show.stdout, /installed: pyramidbox_lite_server_mask: no mask classifier weights\. No package ships a face-mask classifier, so name one/);
   });
 
-  describe('with a generated classifier', () => {
+  describe('with a generated classifier', { skip: noPhotos }, () => {
     let server: RunningServer | undefined;
 
-    before(async (t) => {
-      if (!requirePhotosOrSkip(t as never, ['graceHopper', 'horses'])) return;
+    before(async () => {
       // One module names the file in its init_args, the other a folder holding mask_classifier.onnx.
       writeFileSync(join(dir, 'config.json'), JSON.stringify({
         modules_info: {

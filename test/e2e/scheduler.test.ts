@@ -17,7 +17,7 @@ const SENTENCES = ['今天是个好日子', '天气预报说今天要下雨', '�
 /** 900 characters: one piece (pieces are at most 1,024). */
 const LONG = '今天是个好日子天气预报说今天要下雨百度是一家高科技公司我在北京天安门广场见到了张三'.repeat(20);
 
-describe('the scheduler, lac', { skip: lacSkipReason() }, () => {
+describe('the scheduler, lac', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   before(async () => {
     server = await startServer(['-m', 'lac', '--host', '127.0.0.1']);
@@ -64,7 +64,7 @@ describe('the scheduler, lac', { skip: lacSkipReason() }, () => {
   });
 });
 
-describe('the scheduler, refusals and cancellation', { skip: lacSkipReason() }, () => {
+describe('the scheduler, refusals and cancellation', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   before(async () => {
     // One item per call and a small queue, so that a queue past its bound is easy to reach.
@@ -119,7 +119,7 @@ describe('the scheduler, refusals and cancellation', { skip: lacSkipReason() }, 
   });
 });
 
-describe('the scheduler, senta_bilstm', { skip: lacSkipReason() }, () => {
+describe('the scheduler, senta_bilstm', { skip: await lacSkipReason() }, () => {
   test('600 texts in one request, then one text from another client: both answered', async () => {
     const weights = writeTinySentaDir(mkdtempSync(join(tmpdir(), 'senta-sched-')));
     const server = await startServer(['-m', 'senta_bilstm', '--host', '127.0.0.1'], { HUB_SENTA_DIR: weights });

@@ -4,7 +4,7 @@ import { freePort, lacSkipReason, runHub, startServer, type RunningServer } from
 
 // `hub serving selftest` through the real binary against a real server: every hostile case answered as it should.
 
-describe('hub serving selftest', { skip: lacSkipReason() }, () => {
+describe('hub serving selftest', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   before(async () => {
     server = await startServer(['-m', 'lac', '--host', '127.0.0.1', '--api_key', 'k1']);

@@ -43,7 +43,7 @@ function checkShape(r: SentaResult, text: string): void {
 }
 
 
-describe('senta_bilstm over HTTP with weights from init_args.directory', { skip: lacSkipReason() }, () => {
+describe('senta_bilstm over HTTP with weights from init_args.directory', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   let weights = '';
 
@@ -118,7 +118,7 @@ describe('senta_bilstm over HTTP with weights from init_args.directory', { skip:
 
 describe('senta_bilstm as the task sentiment_classification, weights from HUB_SENTA_DIR', () => {
   test('serves and answers', async (t) => {
-    if (!requireLacOrSkip(t)) return;
+    if (!(await requireLacOrSkip(t))) return;
     const weights = writeTinySentaDir(mkdtempSync(join(tmpdir(), 'senta-env-')));
     const server = await startServer(['-m', 'sentiment_classification', '--host', '127.0.0.1'], { HUB_SENTA_DIR: weights });
     try {

@@ -6,7 +6,7 @@ import { lacSkipReason, startServer } from '../helpers/cli.js';
 // Stopping while inference is still queued for clients that already went away: the work is finished, the
 // threads are ended only once idle, and the process exits 0 (ending a thread inside onnxruntime aborts it).
 
-describe('graceful stop under abandoned work', { skip: lacSkipReason() }, () => {
+describe('graceful stop under abandoned work', { skip: await lacSkipReason() }, () => {
   test('SIGTERM with a queue of work for disconnected clients exits 0', async () => {
     const server = await startServer(['-m', 'lac', '--host', '127.0.0.1']);
     const body = JSON.stringify({ text: ['我在北京天安门广场见到了张三。'.repeat(200)] });

@@ -5,7 +5,7 @@ import { modelIdle } from '../helpers/metrics.js';
 
 // --timeout: a prediction that runs too long is answered 504 at the deadline, and the server goes on.
 
-describe('--timeout', { skip: lacSkipReason() }, () => {
+describe('--timeout', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   before(async () => {
     server = await startServer(['-m', 'lac', '--host', '127.0.0.1', '--timeout', '0.3', '--threads', '2']);

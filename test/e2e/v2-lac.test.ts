@@ -5,7 +5,7 @@ import { lacSkipReason, post, startServer, type RunningServer } from '../helpers
 // The Open Inference Protocol on the real server: lac as a tensor model (texts in as BYTES, words and tags out),
 // the same analysis as PaddleHub's route gives.
 
-describe('/v2 on the server, lac', { skip: lacSkipReason() }, () => {
+describe('/v2 on the server, lac', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
   before(async () => {
     server = await startServer(['-m', 'lac', '--host', '127.0.0.1']);

@@ -44,7 +44,7 @@ function assertDetections(result: Result, width: number, height: number, cornerR
   if (cornerRed >= 0.5) assert.ok(Math.abs(result.data[2]!.confidence - cornerRed) < 1e-6, `person ${result.data[2]!.confidence} vs ${cornerRed}`);
 }
 
-describe('yolov3_darknet53_coco2017 over HTTP', { skip: skipWithoutDarknet() }, () => {
+describe('yolov3_darknet53_coco2017 over HTTP', { skip: await skipWithoutDarknet() }, () => {
   let server: RunningServer | undefined;
   let url = '';
   let dog: Buffer;

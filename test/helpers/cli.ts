@@ -4,11 +4,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { debianAssetOrSkip, type DebianAsset } from './debian-assets.js';
 
 // Runs the real `hub` command, as a user would, against a HUB_HOME of the test's own.
 
 export const HUB_BIN = fileURLToPath(new URL('../../../bin/hub.js', import.meta.url));
 export const LAC_SYSTEM_DIR = '/usr/lib/python3/dist-packages/jieba/lac_small';
+/** How lac names the weights of the tests: python3-jieba installed, or HUB_LAC_DIR at the fetched package. */
+export const LAC_SOURCE = /Debian package python3-jieba|HUB_LAC_DIR \S+\/python3-jieba\/\S+\/lac_small/;
 
 /** A HUB_HOME shared by the tests of one run, so the LAC conversion happens once. */
 export const sharedHubHome = join(tmpdir(), `hub-serving-test-home-${process.ppid}`);
@@ -114,25 +117,29 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   return { status: response.status, body: JSON.parse(text), headers: response.headers, text };
 }
 
-/** The lac_small folder exists (python3-jieba installed). Under CI its absence is a failure, not a skip. */
-export function lacWeightsPresent(): boolean {
-  const result = spawnSync('test', ['-d', LAC_SYSTEM_DIR]);
-  return result.status === 0;
+let lac: Promise<DebianAsset> | undefined;
+
+/**
+ * Baidu's lac_small folder from python3-jieba: installed, or fetched once into the tests' cache. A fetched one
+ * is also put in HUB_LAC_DIR for this process and what it starts, so the lac module reads it instead of
+ * downloading the 17 MB package again for every fresh HUB_HOME (tests of the module's own search unset it).
+ */
+export function lacWeights(): Promise<DebianAsset> {
+  lac ??= debianAssetOrSkip('python3-jieba', LAC_SYSTEM_DIR.slice(1)).then((found) => {
+    if (found.path && found.path !== LAC_SYSTEM_DIR) process.env.HUB_LAC_DIR ??= found.path;
+    return found;
+  });
+  return lac;
 }
 
-/** Why LAC tests cannot run here, for `describe(name, { skip })`; undefined when they can. Throws under CI. */
-export function lacSkipReason(): string | undefined {
-  if (lacWeightsPresent()) return undefined;
-  const why = `Debian's python3-jieba is not installed (${LAC_SYSTEM_DIR} missing): apt-get install python3-jieba`;
-  if (process.env.CI === 'true') throw new Error(why);
-  console.warn(`SKIPPING: ${why}`);
-  return why;
+/** Why LAC tests cannot run here, for `describe(name, { skip: await lacSkipReason() })`; throws under CI. */
+export async function lacSkipReason(): Promise<string | undefined> {
+  return (await lacWeights()).skip || undefined;
 }
 
 /** For use inside a test (hooks have no skip on Node 20: use lacSkipReason with describe there). */
-export function requireLacOrSkip(t: { skip: (why: string) => void }): boolean {
-  const why = lacSkipReason();
-  if (why === undefined) return true;
-  t.skip(why);
-  return false;
+export async function requireLacOrSkip(t: { skip: (why: string) => void }): Promise<boolean> {
+  const why = await lacSkipReason();
+  if (why !== undefined) t.skip(why);
+  return why === undefined;
 }

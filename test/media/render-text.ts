@@ -1,38 +1,28 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import sharp, { type OverlayOptions } from 'sharp';
+import { debianAssetOrSkip, type DebianAsset } from '../helpers/debian-assets.js';
 
-// Text images rendered in the test with ImageMagick and a CJK font from Debian (imagemagick, fonts-noto-cjk).
-// The `convert` on PATH may be a stand-in that cannot draw text, so the real one is looked for and checked.
+// Text images for the OCR tests, drawn with sharp (libvips and pango, no system tool) in WenQuanYi Micro Hei
+// from Debian's fonts-wqy-microhei (1.6 MB): installed, or fetched by the tests (helpers/debian-assets.ts).
 
-const CJK_FONTS = [
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc',
-];
-const CONVERTS = ['/usr/bin/convert', '/usr/bin/magick', 'magick', 'convert'];
+export const RENDER_PACKAGES = 'fonts-wqy-microhei';
+const FONT_IN_PACKAGE = 'usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+const FAMILY = 'WenQuanYi Micro Hei';
+/** vips crops text to its ink: an ideograph's ink starts about this far above the baseline, in em. */
+const INK_ABOVE_BASELINE = 0.88;
 
-export const RENDER_PACKAGES = 'imagemagick fonts-noto-cjk';
+let font: Promise<DebianAsset> | undefined;
 
-let tools: { convert: string; font: string } | null | undefined;
-
-/** The real ImageMagick and a CJK font, or null when either is missing. */
-export function textRenderer(): { convert: string; font: string } | null {
-  if (tools !== undefined) return tools;
-  const font = CJK_FONTS.find((f) => existsSync(f));
-  const convert = CONVERTS.find((c) => /Version: ImageMagick \d/.test(spawnSync(c, ['-version'], { encoding: 'utf8' }).stdout ?? ''));
-  tools = font && convert ? { convert, font } : null;
-  return tools;
+/** The CJK font, or why there is none (said out loud once; under CI a failure). */
+export function textRenderer(): Promise<DebianAsset> {
+  font ??= debianAssetOrSkip(RENDER_PACKAGES, FONT_IN_PACKAGE);
+  return font;
 }
 
-/** True when rendering works; otherwise skips the test loudly, or fails it under CI. */
-export function requireRendererOrSkip(t: { skip: (why: string) => void }): boolean {
-  if (textRenderer()) return true;
-  const why = `ImageMagick with a CJK font is missing (need the Debian packages: apt-get install -y ${RENDER_PACKAGES})`;
-  if (process.env.CI === 'true') throw new Error(why);
-  console.warn(`\n*** SKIPPING: ${why} ***\n`);
-  t.skip(why);
-  return false;
+/** True when rendering works; otherwise skips the test, or fails it under CI. */
+export async function requireRendererOrSkip(t: { skip: (why: string) => void }): Promise<boolean> {
+  const found = await textRenderer();
+  if (found.skip) t.skip(found.skip);
+  return !found.skip;
 }
 
 export interface TextLine {
@@ -57,25 +47,37 @@ export interface RenderOptions {
   format?: 'jpg' | 'png' | 'webp';
 }
 
-/** Renders the lines and returns the encoded file. */
-export function renderText(options: RenderOptions): Buffer {
-  const found = textRenderer();
-  if (!found) throw new Error(`cannot render text: apt-get install -y ${RENDER_PACKAGES}`);
-  const dir = mkdtempSync(join(tmpdir(), 'ocr-render-'));
-  const out = join(dir, `image.${options.format ?? 'jpg'}`);
-  try {
-    const args = ['-size', `${options.width}x${options.height}`, `xc:${options.background ?? 'white'}`,
-      '-font', found.font, '-fill', options.color ?? 'black'];
-    for (const line of options.lines) {
-      const angle = line.angle ?? 0;
-      args.push('-pointsize', String(line.size ?? 40), '-annotate', `${angle}x${angle}+${line.x}+${line.y}`, line.text);
-    }
-    if (options.rotate) args.push('-rotate', String(options.rotate));
-    args.push('-quality', '92', out);
-    const result = spawnSync(found.convert, args, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${found.convert} failed: ${result.stderr}`);
-    return readFileSync(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
+
+async function layer(line: TextLine, fontfile: string, color: string): Promise<OverlayOptions> {
+  const size = line.size ?? 40;
+  const markup = `<span foreground="${escape(color)}">${escape(line.text)}</span>`;
+  let glyphs = await sharp({ text: { text: markup, fontfile, font: `${FAMILY} ${size}`, dpi: 72, rgba: true } }).png().toBuffer();
+  // Turned about the ink's top-left corner, which then lies where the corner of the turned box puts it.
+  const rad = ((line.angle ?? 0) * Math.PI) / 180;
+  let [left, top] = [line.x, line.y - INK_ABOVE_BASELINE * size];
+  if (line.angle) {
+    const { width: w, height: h } = await sharp(glyphs).metadata();
+    glyphs = await sharp(glyphs).rotate(line.angle, { background: TRANSPARENT }).png().toBuffer();
+    const [cx, cy] = [w! / 2, h! / 2];
+    const { width: W, height: H } = await sharp(glyphs).metadata();
+    // Where the unturned corner (0, 0) goes, in the turned image.
+    const [ox, oy] = [W! / 2 - cx * Math.cos(rad) + cy * Math.sin(rad), H! / 2 - cx * Math.sin(rad) - cy * Math.cos(rad)];
+    [left, top] = [left - ox, top - oy];
   }
+  return { input: glyphs, left: Math.round(left), top: Math.round(top) };
+}
+
+/** Renders the lines and returns the encoded file. */
+export async function renderText(options: RenderOptions): Promise<Buffer> {
+  const found = await textRenderer();
+  if (!found.path) throw new Error(`cannot render text: ${found.skip}`);
+  const background = options.background ?? 'white';
+  const layers = await Promise.all(options.lines.map((line) => layer(line, found.path, options.color ?? 'black')));
+  let image = sharp(await sharp({ create: { width: options.width, height: options.height, channels: 3, background } })
+    .composite(layers).png().toBuffer());
+  if (options.rotate) image = image.rotate(options.rotate, { background });
+  const format = options.format ?? 'jpg';
+  return (format === 'png' ? image.png() : format === 'webp' ? image.webp({ quality: 92 }) : image.jpeg({ quality: 92 })).toBuffer();
 }

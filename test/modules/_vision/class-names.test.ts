@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import {
   DARKNET_PACKAGE, IMAGENET_NAMES_MISSING, imagenetClassNames, imagenetNamesFromDarknet, labelFileNames, parseLabelFile,
 } from '../../../src/modules/_vision/class-names.js';
-import { skipWithoutDarknet } from './darknet.js';
+import { darknetData } from './darknet.js';
 
 // A fake ILSVRC list: 1000 ids from n01440764 to n15075141, given in a scrambled order with names that say
 // their sorted position, followed by lines that are not ILSVRC classes (as darknet's 21,842-line lists are).
@@ -17,6 +17,8 @@ function fakeDarknetLists(): { wnids: string; names: string } {
   const names = [...order.map((i) => `class ${i}`), 'extra a', 'extra b'].join('\n');
   return { wnids: `${wnids}\n`, names: `${names}\n` };
 }
+
+const darknet = await darknetData();
 
 describe('class names', () => {
   test('label files: one class a line, WordNet ids and synonyms dropped, trailing blank lines ignored', () => {
@@ -35,9 +37,9 @@ describe('class names', () => {
     assert.throws(() => imagenetNamesFromDarknet('n01440764\n', names), /fewer than 1000 lines/);
   });
 
-  test("Debian's darknet package gives PaddleHub's ImageNet names", { skip: skipWithoutDarknet() }, async () => {
+  test("Debian's darknet package gives PaddleHub's ImageNet names", { skip: darknet.skip }, async () => {
     process.env.HUB_HOME = mkdtempSync(join(tmpdir(), 'hub-names-'));
-    const found = await imagenetClassNames({ module: 'names_test', allowDownload: false });
+    const found = await imagenetClassNames({ module: 'names_test', allowDownload: false, systemDir: darknet.path });
     assert.ok(found);
     assert.match(found.from, /darknet/);
     const { names } = found;

@@ -1,24 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { debianAssetOrSkip, debianAssetPath, type DebianAsset } from '../../helpers/debian-assets.js';
 
-// Debian's darknet package: real photos for the tests and the ImageNet class names the classifier reports.
+// Debian's darknet package: real photos for the tests and the ImageNet class names the classifier reports;
+// installed, or fetched by the tests (helpers/debian-assets.ts).
 
-export const DARKNET_DATA = '/usr/share/darknet/data';
+const DATA = 'usr/share/darknet/data';
 
-export const darknetPhoto = (name: string): Buffer => readFileSync(join(DARKNET_DATA, name));
+/** darknet's data folder, fetched if need be, or why there is none (said out loud; under CI a failure). */
+export const darknetData = (): Promise<DebianAsset> => debianAssetOrSkip('darknet', DATA);
 
-export function darknetPresent(): boolean {
-  return ['dog.jpg', 'person.jpg', 'scream.jpg', 'imagenet.labels.list', 'imagenet.shortnames.list'].every((f) => existsSync(join(DARKNET_DATA, f)));
-}
+/** A file of darknet's data folder, once darknetData or skipWithoutDarknet has found it. */
+export const darknetPhoto = (name: string): Buffer => readFileSync(join(debianAssetPath('darknet', DATA), name));
 
-/**
- * For `describe(..., { skip: skipWithoutDarknet() }, ...)`: the reason to skip, said out loud, when the package
- * is missing; false when it is there. Under CI its absence is a failure, not a skip.
- */
-export function skipWithoutDarknet(): string | false {
-  if (darknetPresent()) return false;
-  const why = `Debian's darknet package is not installed (${DARKNET_DATA} lacks its photos and ImageNet lists): apt-get install darknet`;
-  if (process.env.CI === 'true') throw new Error(why);
-  console.warn(`SKIPPING: ${why}`);
-  return why;
+/** For `describe(..., { skip: await skipWithoutDarknet() }, ...)`: the reason to skip, or false. */
+export async function skipWithoutDarknet(): Promise<string | false> {
+  return (await darknetData()).skip;
 }

@@ -1,27 +1,32 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { debianAssetOrSkip, debianAssetPath } from '../../helpers/debian-assets.js';
 
 // Real photos from Debian packages (darknet, facedetect): the proof that the detectors find real objects.
+// Installed, or fetched by the tests (helpers/debian-assets.ts) in photosSkipReason or requirePhotosOrSkip.
 
 export const PHOTOS = {
-  dog: { path: '/usr/share/darknet/data/dog.jpg', pkg: 'darknet' },
-  horses: { path: '/usr/share/darknet/data/horses.jpg', pkg: 'darknet' },
-  person: { path: '/usr/share/darknet/data/person.jpg', pkg: 'darknet' },
-  graceHopper: { path: '/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg', pkg: 'facedetect' },
+  dog: { pkg: 'darknet', path: 'usr/share/darknet/data/dog.jpg' },
+  horses: { pkg: 'darknet', path: 'usr/share/darknet/data/horses.jpg' },
+  person: { pkg: 'darknet', path: 'usr/share/darknet/data/person.jpg' },
+  graceHopper: { pkg: 'facedetect', path: 'usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg' },
 } as const;
 
 export type PhotoName = keyof typeof PHOTOS;
 
-export const photo = (name: PhotoName): Buffer => readFileSync(PHOTOS[name].path);
+/** Where the photo is on this machine, once photosSkipReason or requirePhotosOrSkip has found it. */
+export const photoPath = (name: PhotoName): string => debianAssetPath(PHOTOS[name].pkg, PHOTOS[name].path);
+export const photo = (name: PhotoName): Buffer => readFileSync(photoPath(name));
 export const photoBase64 = (name: PhotoName): string => photo(name).toString('base64');
 
-/** True when the photos exist; otherwise skips loudly, and under CI fails instead. */
-export function requirePhotosOrSkip(t: { skip: (why: string) => void }, names: readonly PhotoName[]): boolean {
-  const missing = names.filter((n) => !existsSync(PHOTOS[n].path));
-  if (missing.length === 0) return true;
-  const pkgs = [...new Set(missing.map((n) => PHOTOS[n].pkg))];
-  const why = `test photos missing (${missing.map((n) => PHOTOS[n].path).join(', ')}): apt-get install ${pkgs.join(' ')}`;
-  if (process.env.CI === 'true') throw new Error(why);
-  console.warn(`SKIPPING: ${why}`);
-  t.skip(why);
-  return false;
+/** Fetches the photos' packages if need be; why they cannot be had (said out loud; under CI a failure), or undefined. */
+export async function photosSkipReason(names: readonly PhotoName[]): Promise<string | undefined> {
+  const found = await Promise.all(names.map((n) => debianAssetOrSkip(PHOTOS[n].pkg, PHOTOS[n].path)));
+  return found.map((f) => f.skip).filter(Boolean).join('; ') || undefined;
+}
+
+/** True when the photos are here; otherwise skips the test loudly, and under CI fails instead. */
+export async function requirePhotosOrSkip(t: { skip: (why: string) => void }, names: readonly PhotoName[]): Promise<boolean> {
+  const why = await photosSkipReason(names);
+  if (why) t.skip(why);
+  return !why;
 }

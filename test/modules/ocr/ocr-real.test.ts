@@ -8,7 +8,7 @@ import ocrInfer from '../../../src/modules/chinese_ocr_db_crnn_mobile/ocr.worker
 import { renderText, requireRendererOrSkip, textRenderer } from '../../media/render-text.js';
 
 // The whole pipeline on PP-OCRv4, in this thread (the task function the inference threads run), on text
-// images rendered here with ImageMagick.
+// images rendered here with sharp (test/media/render-text.ts).
 
 const directory = packageAssetsDir()!;
 const DEFAULTS: OcrParams = { boxThresh: 0.5, textThresh: 0.5, angleThresh: 0.9, unclipRatio: 1.5 };
@@ -26,8 +26,8 @@ before(async () => {
 });
 
 test('two lines are read exactly, top one first, boxes inside the image', async (t) => {
-  if (!requireRendererOrSkip(t)) return;
-  const file = renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }, { text: '今天是个好日子', x: 40, y: 150 }] });
+  if (!(await requireRendererOrSkip(t))) return;
+  const file = await renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }, { text: '今天是个好日子', x: 40, y: 150 }] });
   const result = await ocr(file);
   assert.deepEqual(result.lines.map((l) => l.text), ['你好世界', '今天是个好日子']);
   for (const line of result.lines) {
@@ -42,16 +42,16 @@ test('two lines are read exactly, top one first, boxes inside the image', async 
 });
 
 test('an upside-down line is turned by the direction classifier and read', async (t) => {
-  if (!requireRendererOrSkip(t)) return;
-  const file = renderText({ width: 640, height: 120, lines: [{ text: '今天是个好日子', x: 40, y: 80, size: 44 }], rotate: 180, format: 'png' });
+  if (!(await requireRendererOrSkip(t))) return;
+  const file = await renderText({ width: 640, height: 120, lines: [{ text: '今天是个好日子', x: 40, y: 80, size: 44 }], rotate: 180, format: 'png' });
   assert.deepEqual((await ocr(file)).lines.map((l) => l.text), ['今天是个好日子']);
   const unturned = await ocr(file, { angleThresh: 1 });
   assert.notDeepEqual(unturned.lines.map((l) => l.text), ['今天是个好日子'], 'without the classifier the line is not read right');
 });
 
 test('a page of several lines, a slanted one and Latin text', async (t) => {
-  if (!requireRendererOrSkip(t)) return;
-  const file = renderText({
+  if (!(await requireRendererOrSkip(t))) return;
+  const file = await renderText({
     width: 1600, height: 1000, background: '#f4f1ea', color: '#202020',
     lines: [
       { text: '百度是一家高科技公司', x: 100, y: 150, size: 40 },
@@ -67,9 +67,9 @@ test('a page of several lines, a slanted one and Latin text', async (t) => {
 });
 
 test('an image without text gives no lines; thresholds filter', async (t) => {
-  if (!requireRendererOrSkip(t)) return;
-  assert.deepEqual((await ocr(renderText({ width: 300, height: 200, lines: [] }))).lines, []);
-  const file = renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }] });
+  if (!(await requireRendererOrSkip(t))) return;
+  assert.deepEqual((await ocr(await renderText({ width: 300, height: 200, lines: [] }))).lines, []);
+  const file = await renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }] });
   assert.equal((await ocr(file, { boxThresh: 1 })).lines.length, 0, 'no box has a mean probability of 1');
-  assert.ok(textRenderer());
+  assert.ok((await textRenderer()).path);
 });

@@ -49,7 +49,7 @@ describe('without weights', () => {
 
 describe('a folder of weights', () => {
   test('init_args.directory, then HUB_SENTA_DIR; installing also prepares lac', async (t) => {
-    if (!requireLacOrSkip(t)) return;
+    if (!(await requireLacOrSkip(t))) return;
     const dir = writeTinySentaDir(mkdtempSync(join(tmpdir(), 'senta-dir-')));
     const steps: string[] = [];
     const result = await installSenta({ directory: dir }, (step) => steps.push(step));
@@ -101,7 +101,7 @@ describe('a pinned download', () => {
   });
 
   test('downloads both files once into HUB_HOME, then finds them without downloading again', async (t) => {
-    if (!requireLacOrSkip(t)) return;
+    if (!(await requireLacOrSkip(t))) return;
     const steps: string[] = [];
     const first = await installSenta({}, (step) => steps.push(step), [source('test mirror')]);
     assert.equal(first.source, 'test mirror');
@@ -119,7 +119,7 @@ describe('a pinned download', () => {
   });
 
   test('a source whose sum does not match is skipped for the next; when all fail, every reason is given', async (t) => {
-    if (!requireLacOrSkip(t)) return;
+    if (!(await requireLacOrSkip(t))) return;
     const bad = source('bad mirror', 'cd'.repeat(32));
     const good = await installSenta({}, undefined, [bad, source('good mirror')]);
     assert.equal(good.source, 'good mirror');
@@ -136,7 +136,7 @@ describe('a pinned download', () => {
   });
 
   test('a named folder is used before any download', async (t) => {
-    if (!requireLacOrSkip(t)) return;
+    if (!(await requireLacOrSkip(t))) return;
     const dir = join(mkdtempSync(join(tmpdir(), 'senta-named-')), 'weights');
     mkdirSync(dir);
     writeTinySentaDir(dir);

@@ -40,7 +40,7 @@ const OCR_LINES = ['你好世界', '今天是个好日子'];
 const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 const DOG = '/usr/share/darknet/data/dog.jpg';
 
-/** ImageMagick as test/media/render-text.ts finds it: a `convert` that is really ImageMagick (a stand-in may be first on PATH). */
+/** ImageMagick: a `convert` that is really ImageMagick (a stand-in may be first on PATH); the page stays the one earlier runs measured. */
 function realConvert(): string | undefined {
   return ['/usr/bin/convert', '/usr/bin/magick', 'convert'].find((c) => /Version: ImageMagick \d/.test(spawnSync(c, ['-version'], { encoding: 'utf8' }).stdout ?? ''));
 }

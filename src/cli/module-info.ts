@@ -5,6 +5,7 @@ import { paths } from '../hub/home.js';
 import { closestModule, findModule, moduleDefinitions, moduleNames, taskDefaults } from '../modules/registry.js';
 import { moduleFromSpec, resolveModule } from '../modules/resolve.js';
 import { loadUserModule } from '../modules/user/load-user-module.js';
+import { isPathToken } from '../config/load.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import { missingFiles, packageAssetsDir, OCR_PACKAGE } from '../modules/chinese_ocr_db_crnn_mobile/model-files.js';
 import { ensureInstalled } from './install-modules.js';
@@ -96,7 +97,7 @@ export async function listModules(): Promise<void> {
 
 /** A built-in by name, version or task; or a user module by its folder (./my_module), as `serving start -m` takes it. */
 async function definitionOf(spec: string): Promise<ModuleDefinition> {
-  if (/^(\.{1,2}(\/|$)|\/)/.test(spec)) return loadUserModule(spec);
+  if (isPathToken(spec)) return loadUserModule(spec);
   const { definition, warnings } = moduleFromSpec(spec);
   warnings.forEach(warn);
   return definition;

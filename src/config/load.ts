@@ -34,13 +34,16 @@ export function nameFromPath(path: string): string {
   return (/^[a-z]/.test(stem) ? stem : `m_${stem}`).slice(0, 64);
 }
 
+/** A token that names a path (./x, ../x, /x) rather than a module: a user module's folder where it is not an .onnx file. */
+export const isPathToken = (token: string): boolean => /^(\.{1,2}(\/|$)|\/)/.test(token);
+
 /** `lac`, `lac==2.1.0`, `lac,senta_bilstm`, `./model.onnx`, `name=./model.onnx` and space-separated lists. */
 export function parseModuleList(tokens: string[], cwd = process.cwd()): RequestedModule[] {
   const parsed: RequestedModule[] = [];
   for (const token of tokens.flatMap((t) => t.split(/[\s,]+/)).filter(Boolean)) {
     // A path: an ONNX file (*.onnx), or a user module's folder or file (./my_module, /abs/dir, name=./dir).
     const named = /^([a-z][a-z0-9_]{0,63})=((?:\.{0,2}\/|[^=]*\.onnx$).*)$/i.exec(token);
-    if (named || /\.onnx$/i.test(token) || /^(\.{1,2}(\/|$)|\/)/.test(token)) {
+    if (named || /\.onnx$/i.test(token) || isPathToken(token)) {
       const path = resolve(cwd, named ? named[2]! : token);
       parsed.push({ name: named ? named[1]! : nameFromPath(path), path });
       continue;

@@ -3,13 +3,12 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { UsageError } from '../../errors/catalogue.js';
+import { UsageError, hubError } from '../../errors/catalogue.js';
 import { sha256File } from '../../hub/checksum.js';
-import { OnnxFileModel } from '../../models/onnx-file.js';
+import type { OnnxFileModel } from '../../models/onnx-file.js';
 import { loadOnnxFile } from '../../models/load-onnx-file.js';
 import { decodeJsonTensor, TensorError } from '../../server/v2/tensor-codec.js';
-import { hubError } from '../../errors/catalogue.js';
-import type { ModuleDefinition } from '../types.js';
+import type { CallContext, ModuleDefinition } from '../types.js';
 import type { ItemOutputs, UserModule } from './contract.js';
 
 // A user module, from its folder: the file is imported, its definition checked, and a ModuleDefinition made of it
@@ -138,7 +137,7 @@ export async function loadUserModule(source: string): Promise<ModuleDefinition> 
 }
 
 /** The items as one-row tensors of the model's datatypes; a mismatch is the request's error (400), not a crash. */
-async function runItems(onnx: OnnxFileModel, items: Awaited<ReturnType<UserModule['preprocess']>>, call: Parameters<OnnxFileModel['inferItems']>[1]): Promise<ItemOutputs[]> {
+async function runItems(onnx: OnnxFileModel, items: Awaited<ReturnType<UserModule['preprocess']>>, call: CallContext): Promise<ItemOutputs[]> {
   const batched = onnx.signature.batchDimension;
   let decoded;
   try {

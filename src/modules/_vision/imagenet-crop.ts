@@ -1,4 +1,5 @@
-import { roundHalfEven } from '../_vision/rgb.js';
+import { resizeImage, type RgbImage } from '../../media/index.js';
+import { cropRgb, roundHalfEven } from './rgb.js';
 
 // PaddleHub's (and the ONNX model zoo's) ImageNet evaluation transform: resize so the short side is 256,
 // then cut the central 224 x 224. For another input size the same 256/224 ratio holds.
@@ -44,4 +45,12 @@ export function resizePlan(width: number, height: number, crop = CROP_SIDE): Res
   const rh = Math.max(crop, roundHalfEven(h * scale));
   // PIL's crop rounds its float box the same way.
   return { preCrop, width: rw, height: rh, left: roundHalfEven((rw - crop) / 2), top: roundHalfEven((rh - crop) / 2), side: crop };
+}
+
+/** The central crop an ImageNet classifier sees, as PaddleHub makes it (resize with Lanczos, as PIL's LANCZOS). */
+export async function imagenetCrop(image: RgbImage, side: number): Promise<RgbImage> {
+  const plan = resizePlan(image.width, image.height, side);
+  const source = plan.preCrop ? cropRgb(image, plan.preCrop.left, plan.preCrop.top, plan.preCrop.width, plan.preCrop.height) : image;
+  const resized = await resizeImage(source, plan.width, plan.height, 'lanczos3');
+  return cropRgb(resized, plan.left, plan.top, plan.side, plan.side);
 }

@@ -68,12 +68,17 @@ interface Common<A extends Arguments, I extends Arguments, M extends Models, S> 
   tensors?: ModuleTensors;
 }
 
+/** What preprocess hands on: the items alone, or the items with what postprocess needs of the request (kept on this thread). */
+export type Prepared<Item> = Item[] | { items: Item[] };
+
 /** The three stages over one model. */
-export interface StagedModule<A extends Arguments, I extends Arguments, M extends Models, S, K extends keyof M & string> extends Common<A, I, M, S> {
+export interface StagedModule<A extends Arguments, I extends Arguments, M extends Models, S, K extends keyof M & string, P extends Prepared<ItemOf<M[K]>>> extends Common<A, I, M, S> {
   /** The model the items go to. */
   model: K;
-  preprocess(args: ArgumentValues<A>, state: S, call: CallContext): ItemOf<M[K]>[] | Promise<ItemOf<M[K]>[]>;
-  postprocess(outputs: OutOf<M[K]>[], args: ArgumentValues<A>, state: S, call: CallContext): unknown[] | Promise<unknown[]>;
+  /** Checked arguments to items (one per model row), on the main thread. */
+  preprocess(args: ArgumentValues<A>, state: S, call: CallContext): P | Promise<P>;
+  /** One output per item, in order, to the request's results; `prepared` is what preprocess returned. */
+  postprocess(outputs: OutOf<M[K]>[], args: ArgumentValues<A>, state: S, prepared: P): unknown[] | Promise<unknown[]>;
   predict?: never;
 }
 
@@ -99,8 +104,8 @@ function opener<M extends Models>(name: string, models: M, context: ModuleContex
   };
 }
 
-export function defineModule<A extends Arguments, I extends Arguments, M extends Models, S, K extends keyof M & string>(
-  spec: StagedModule<A, I, M, S, K> | PipelineModule<A, I, M, S>,
+export function defineModule<A extends Arguments, I extends Arguments, M extends Models, S, K extends keyof M & string, P extends Prepared<ItemOf<M[K]>>>(
+  spec: StagedModule<A, I, M, S, K, P> | PipelineModule<A, I, M, S>,
 ): ModuleDefinition {
   const manifest: ModuleManifest = {
     ...spec.manifest,
@@ -113,12 +118,13 @@ export function defineModule<A extends Arguments, I extends Arguments, M extends
 
   const run = (state: S, handles: Map<string, ModelHandle<unknown, unknown, unknown>>) => async (args: ArgumentValues<A>, call: CallContext): Promise<unknown[]> => {
     if (spec.predict) return spec.predict(args, state, call);
-    const staged = spec as StagedModule<A, I, M, S, K>;
+    const staged = spec as StagedModule<A, I, M, S, K, P>;
     const handle = handles.get(staged.model) as ModelHandle<ItemOf<M[K]>, OutOf<M[K]>, unknown> | undefined;
     if (!handle) throw new Error(`${manifest.name}: load must open the model "${staged.model}"`);
-    const items = await staged.preprocess(args, state, call);
+    const prepared = await staged.preprocess(args, state, call);
+    const items = Array.isArray(prepared) ? prepared : (prepared as { items: ItemOf<M[K]>[] }).items;
     const outputs = await handle.infer(items as (ItemOf<M[K]> & { size: number })[], call);
-    return staged.postprocess(outputs, args, state, call);
+    return staged.postprocess(outputs, args, state, prepared);
   };
 
   return {

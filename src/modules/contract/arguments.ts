@@ -57,6 +57,6 @@ export function argumentRows(args: Arguments): ArgumentRow[] {
   return Object.entries(args).filter(([, a]) => !a.hidden).map(([name, a]) => {
     const json = z.toJSONSchema(a.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
     const required = a.required ?? !a.schema.safeParse(undefined).success;
-    return { name, type: a.type ?? typeWords(json), default: json.default, help: a.help, ...(required ? { required: true } : {}) };
+    return { name, type: a.type ?? typeWords(json), default: json.default, help: a.help, required };
   });
 }

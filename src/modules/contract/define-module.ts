@@ -2,9 +2,12 @@ import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { CallContext, InstallProgress, InstallResult, LoadedModule, ModuleContext, ModuleDefinition, ModuleManifest } from '../types.js';
 import type { ModuleTensors } from '../../server/v2/module-model.js';
+import type { V2Model } from '../../server/v2/routes.js';
 import { argumentRows, argumentsSchema, type ArgumentValues, type Arguments } from './arguments.js';
 import type { InferFunction } from './define-infer.js';
 import { openModel, type ModelDeclaration, type ModelHandle } from './model-handle.js';
+import { loadOnnxFile } from '../../models/load-onnx-file.js';
+import type { OnnxFileModel } from '../../models/onnx-file.js';
 
 // The one module contract. A module is a folder with an `index.ts` that default-exports `defineModule({...})` and
 // an infer file per model (`defineInfer`, see define-infer.ts). The framework owns everything around the stages:
@@ -45,6 +48,8 @@ export interface LoadContext<I extends Arguments, M extends Models> {
   log: Logger;
   /** Opens a declared model in every inference thread (its warm-up runs there) and gives its handle. */
   open<K extends keyof M & string>(model: K, payload: OpenPayloads<M>[K]): Promise<Handles<M>[K]>;
+  /** Opens any ONNX file as the framework serves bare files (signature checks, stacking, /v2), named as the module. */
+  onnxFile(path: string): Promise<OnnxFileModel>;
 }
 
 interface Common<A extends Arguments, I extends Arguments, M extends Models, S> {
@@ -66,6 +71,8 @@ interface Common<A extends Arguments, I extends Arguments, M extends Models, S> 
   close?(state: S): Promise<void>;
   /** Its arguments and results as tensors, for /v2. */
   tensors?: ModuleTensors;
+  /** Its model as /v2 serves it as a plain tensor model, where the module wraps one ONNX file (user modules). */
+  v2?(state: S): V2Model;
 }
 
 /** What preprocess hands on: the items alone, or the items with what postprocess needs of the request (kept on this thread). */
@@ -139,8 +146,10 @@ export function defineModule<A extends Arguments, I extends Arguments, M extends
     ...(spec.tensors ? { tensors: spec.tensors } : {}),
     async load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule> {
       const handles = new Map<string, ModelHandle<unknown, unknown, unknown>>();
+      const files: OnnxFileModel[] = [];
       const closeAll = async () => {
         for (const handle of handles.values()) await handle.close();
+        for (const file of files) await file.close();
       };
       let state: S;
       try {
@@ -149,6 +158,11 @@ export function defineModule<A extends Arguments, I extends Arguments, M extends
           installed,
           log: context.log,
           open: opener(manifest.name, spec.models, context, handles),
+          onnxFile: async (path) => {
+            const file = await loadOnnxFile(manifest.name, path, context.pool, context);
+            files.push(file);
+            return file;
+          },
         });
       } catch (error) {
         await closeAll();
@@ -159,6 +173,7 @@ export function defineModule<A extends Arguments, I extends Arguments, M extends
         manifest,
         weightsFrom: spec.weightsFrom?.(installed, state) ?? installed.source,
         predict: (args, call) => predict(args as ArgumentValues<A>, call),
+        ...(spec.v2 ? { v2: spec.v2(state) } : {}),
         async close() {
           await spec.close?.(state);
           await closeAll();

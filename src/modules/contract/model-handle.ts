@@ -19,26 +19,31 @@ export interface ModelSchedule {
   maxQueueSize: number;
 }
 
-/** A model a module declares: its infer file, and its scheduling defaults. */
+type Types<F> = F extends InferFunction<infer O, infer I, infer R, infer N> ? { open: O; item: I; out: R; info: N } : never;
+
+/** A model a module declares: its infer file, and its scheduling defaults (fixed, or read from what its warm-up tells). */
 export interface ModelDeclaration<F extends InferFunction<unknown, unknown, unknown, unknown>> {
   /** file: URL of the infer file, whose default export is `defineInfer(...)`. */
   file: string;
   schedule: ModelSchedule;
+  /** What the model cannot take whatever the options say (no batch dimension: one item per call), from its warm-up. */
+  fit?(schedule: ModelSchedule, info: Types<F>['info']): ModelSchedule;
   /** Types only. */
   readonly fn?: F;
 }
 
-type Types<F> = F extends InferFunction<infer O, infer I, infer R, infer N> ? { open: O; item: I; out: R; info: N } : never;
-
 /** Declares a model by its infer file; the type argument is `typeof import('./x.infer.js').default`. */
-export function inferModel<F extends InferFunction<unknown, unknown, unknown, unknown>>(file: URL, schedule: ModelSchedule): ModelDeclaration<F> {
-  return { file: file.href, schedule };
+export function inferModel<F extends InferFunction<unknown, unknown, unknown, unknown>>(file: URL, schedule: ModelSchedule, fit?: ModelDeclaration<F>['fit']): ModelDeclaration<F> {
+  return { file: file.href, schedule, ...(fit ? { fit } : {}) };
 }
 
 /** A model opened in every thread, fed through its batcher. */
 export interface ModelHandle<Item, Out, Info> {
   /** What `warmup` answered (from the first thread). */
   readonly info: Info;
+  /** Items waiting for a call, and calls running: the model's load. */
+  readonly queueLength: number;
+  readonly running: number;
   /** One output per item, in order; the items share calls with other requests' items. */
   infer(items: (Item & BatchItem)[], call: CallContext): Promise<Out[]>;
   /** Waits for its calls to finish, then frees its sessions in every thread. */
@@ -78,9 +83,17 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
     }
     return outputs;
   };
-  const batcher: Batcher<Item & BatchItem, Out> = modelBatcher(name, pool, context, scheduleWith(declaration.schedule, context.schedule), execute);
+  const options = scheduleWith(declaration.schedule, context.schedule);
+  const schedule = declaration.fit ? declaration.fit(options, info as Types<F>['info']) : options;
+  const batcher: Batcher<Item & BatchItem, Out> = modelBatcher(name, pool, context, schedule, execute);
   return {
     info: info as Types<F>['info'],
+    get queueLength() {
+      return batcher.queueLength;
+    },
+    get running() {
+      return batcher.running;
+    },
     infer(items, call) {
       if (closing) return Promise.reject(hubError('UNAVAILABLE', `model ${name} is being unloaded`));
       return batcher.submit(items, call);

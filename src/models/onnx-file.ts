@@ -98,7 +98,7 @@ export class OnnxFileModel {
    * them with each other and with other requests' items. The results follow the items' order.
    */
   async inferItems(items: DecodedTensor[][], call: CallContext): Promise<Record<string, WireTensor>[]> {
-    if (this.closing) throw hubError('UNAVAILABLE', `model ${this.name} is being unloaded`);
+    if (this.closing) throw hubError('MODEL_UNLOADING', this.name);
     const entries = items.map((inputs) => {
       const feeds = this.feedsFor(inputs);
       const rows = this.signature.batchDimension ? Object.values(feeds)[0]!.dims[0]! : 1;
@@ -109,7 +109,7 @@ export class OnnxFileModel {
 
   /** Runs one request; outputs limited to `names` when given (unknown names are refused). */
   async infer(inputs: DecodedTensor[], names: string[] | undefined, call: CallContext): Promise<Record<string, WireTensor>> {
-    if (this.closing) throw hubError('UNAVAILABLE', `model ${this.name} is being unloaded`);
+    if (this.closing) throw hubError('MODEL_UNLOADING', this.name);
     const outputs = new Map<string, TensorMetadata>(this.signature.outputs.map((t) => [t.name, t]));
     for (const name of names ?? []) if (!outputs.has(name)) throw new TensorError(`output ${name} is not an output of ${this.name}; its outputs: ${[...outputs.keys()].join(', ')}`);
     const feeds = this.feedsFor(inputs);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HubError } from '../../../src/errors/catalogue.js';
+import { hubError } from '../../../src/errors/catalogue.js';
 import { parseOrThrow } from '../../../src/config/issues.js';
 import { sentaPredictSchema, textsOf } from '../../../src/modules/senta_bilstm/predict-schema.js';
 
 // The request as PaddleHub's sentiment_classify(texts=[], data={}, use_gpu=False, batch_size=1) takes it.
 
-const parse = (body: unknown) => parseOrThrow(sentaPredictSchema, body, (line) => new HubError('INVALID_ARGUMENT', line));
+const parse = (body: unknown) => parseOrThrow(sentaPredictSchema, body, (line) => hubError('INVALID_ARGUMENT', line));
 
 test('texts, text, data.text and a single string all give the list of texts; defaults filled in', () => {
   assert.deepEqual(parse({ texts: ['好', '差'] }), { texts: ['好', '差'], batch_size: 1, use_gpu: false });

@@ -95,7 +95,7 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
       return batcher.running;
     },
     infer(items, call) {
-      if (closing) return Promise.reject(hubError('UNAVAILABLE', `model ${name} is being unloaded`));
+      if (closing) return Promise.reject(hubError('MODEL_UNLOADING', name));
       return batcher.submit(items, call);
     },
     async close() {

@@ -72,14 +72,16 @@ describe('hub serving start --health_port', { skip: await lacSkipReason() }, () 
     await assert.rejects(fetch(`${health}/healthz`), 'the health port closes with the server');
   });
 
-  test('an occupied health port fails the start with one line', async () => {
+  test('an occupied health port fails the start with one line, with --use_multiprocess too', async () => {
     const blocker = createServer();
     const taken = await freePort();
     await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve));
     try {
-      const r = runHub(['serving', 'start', '-m', 'lac', '--host', '127.0.0.1', '-p', String(await freePort()), '--health_port', String(taken)]);
-      assert.equal(r.status, 1);
-      assert.deepEqual(r.stderr.trim().split('\n'), [`error: Port ${taken} is occupied, please change it (--health_port <port>)`]);
+      for (const extra of [[], ['--use_multiprocess', '-w', '2', '--threads', '1']]) {
+        const r = runHub(['serving', 'start', '-m', 'lac', '--host', '127.0.0.1', '-p', String(await freePort()), '--health_port', String(taken), ...extra]);
+        assert.equal(r.status, 1, r.stderr);
+        assert.deepEqual(r.stderr.trim().split('\n'), [`error: Port ${taken} is occupied, please change it (--health_port <port>)`], extra.join(' '));
+      }
     } finally {
       blocker.close();
     }

@@ -48,9 +48,9 @@ interface Started {
   health: string;
 }
 
-async function start(options: { modules?: () => Promise<ServiceModule[]>; stallAfterMs?: number; healthPort?: number } = {}): Promise<Started> {
+async function start(options: { modules?: () => Promise<ServiceModule[]>; stallAfterMs?: number } = {}): Promise<Started> {
   const port = await freePort();
-  const healthPort = options.healthPort ?? (await freePort());
+  const healthPort = await freePort();
   const { config } = loadServingConfig({ modules: ['lac'], port: String(port), host: '127.0.0.1', healthPort: String(healthPort) });
   const service = await startService(config, options.modules ?? [], [{ kind: 'cpu' }], pino({ level: 'silent' }), undefined, { stallAfterMs: options.stallAfterMs });
   return { service, url: `http://127.0.0.1:${port}`, health: `http://127.0.0.1:${healthPort}` };

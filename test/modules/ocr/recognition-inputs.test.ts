@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { createImage } from '../../../src/media/pixels.js';
 import { charsetFromKeys, ctcGreedyDecode } from '../../../src/modules/chinese_ocr_db_crnn_mobile/ctc-decode.js';
 import { detInputSize } from '../../../src/modules/chinese_ocr_db_crnn_mobile/det-input.js';
-import { byAspect, lineBatch, recBatchWidth, resizedWidth } from '../../../src/modules/chinese_ocr_db_crnn_mobile/line-tensors.js';
+import { byAspect, lineBatch, recBatchWidth, recWidths, resizedWidth } from '../../../src/modules/chinese_ocr_db_crnn_mobile/line-tensors.js';
 import { ocrFiles, packageAssetsDir } from '../../../src/modules/chinese_ocr_db_crnn_mobile/model-files.js';
 
 test("detector input: long side at most 960, sides rounded (half to even) to multiples of 32, at least 32", () => {
@@ -25,6 +25,14 @@ test('line widths at height 48: aspect kept, rounded up, capped', () => {
   assert.equal(recBatchWidth([{ width: 100, height: 50 }]), 320, 'never under 320');
   assert.equal(recBatchWidth([{ width: 100, height: 50 }, { width: 1000, height: 48 }]), 1000);
   assert.deepEqual(byAspect([{ width: 300, height: 30 }, { width: 50, height: 50 }, { width: 100, height: 50 }]), [1, 2, 0]);
+});
+
+test("each line's padded width: its image's lines by aspect, six at a time, each six as wide as its widest", () => {
+  const line = (width: number) => ({ width, height: 48 });
+  // By aspect: 100 300 400 500 600 700 | 800 2000.
+  assert.deepEqual(recWidths([100, 2000, 300, 400, 500, 600, 700, 800].map(line)), [700, 2000, 700, 700, 700, 700, 700, 2000]);
+  assert.deepEqual(recWidths([line(100), line(200)]), [320, 320], 'never under 320');
+  assert.deepEqual(recWidths([]), []);
 });
 
 test('a batch of lines: each at the left of its slot, scaled to [-1, 1], zero padding', () => {

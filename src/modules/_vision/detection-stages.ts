@@ -15,6 +15,9 @@ export const DECODE_LANES = 2;
  */
 export const ONE_IMAGE_PER_CALL: ModelSchedule = { maxBatchSize: 1, maxElements: Infinity, maxQueueDelayMs: 0, maxQueueSize: 256 };
 
+/** The graph takes one image per run whatever --max_batch_size says: more per call would only run one after another in one thread. */
+export const unbatched = (schedule: ModelSchedule): ModelSchedule => ({ ...schedule, maxBatchSize: 1 });
+
 /** What postprocess keeps of an image: its size, and its pixels only when boxes are to be drawn on it. */
 export interface KeptImage {
   width: number;

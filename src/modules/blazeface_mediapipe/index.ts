@@ -8,7 +8,7 @@ import { defineModule } from '../contract/define-module.js';
 import { inferModel } from '../contract/model-handle.js';
 import { checkConverted } from '../_vision/converted-check.js';
 import { faceBox, facesResult, images, outputDirArgument, paths, perImageBatchSize, visualizationArgument } from '../_vision/detection-io.js';
-import { boxOverlay, hasArea, keptImage, ONE_IMAGE_PER_CALL, prepareImages, round4, withDrawing } from '../_vision/detection-stages.js';
+import { boxOverlay, hasArea, keptImage, ONE_IMAGE_PER_CALL, unbatched, prepareImages, round4, withDrawing } from '../_vision/detection-stages.js';
 import { EXAMPLE_JPEG_BASE64 } from '../_vision/example-image.js';
 import { booleanField, requireImages, unitField, useGpuArgument, versionArgument } from '../_vision/request-schema.js';
 import { prepareFaceInput, toImageBox } from './face-input.js';
@@ -51,7 +51,7 @@ export const faceArguments = {
 };
 
 /** BlazeFace, as blazeface_mediapipe and the mask modules declare it. */
-export const faceModel = inferModel<typeof import('./faces.infer.js').default>(new URL('./faces.infer.js', import.meta.url), ONE_IMAGE_PER_CALL);
+export const faceModel = inferModel<typeof import('./faces.infer.js').default>(new URL('./faces.infer.js', import.meta.url), ONE_IMAGE_PER_CALL, unbatched);
 
 export const blazefaceMediapipe = defineModule({
   manifest: {

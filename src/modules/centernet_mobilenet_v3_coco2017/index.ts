@@ -10,7 +10,7 @@ import { clipBox } from '../_vision/boxes.js';
 import { COCO_LABELS } from '../_vision/coco-labels.js';
 import { checkConverted } from '../_vision/converted-check.js';
 import { images, objectsResult, outputDirArgument, paths, perImageBatchSize, visualizationArgument } from '../_vision/detection-io.js';
-import { boxOverlay, hasArea, keptImage, ONE_IMAGE_PER_CALL, prepareImages, resizedPixels, round4, withDrawing } from '../_vision/detection-stages.js';
+import { boxOverlay, hasArea, keptImage, ONE_IMAGE_PER_CALL, unbatched, prepareImages, resizedPixels, round4, withDrawing } from '../_vision/detection-stages.js';
 import { EXAMPLE_JPEG_BASE64 } from '../_vision/example-image.js';
 import { requireImages, unitField, useGpuArgument, versionArgument } from '../_vision/request-schema.js';
 import { CENTERNET_HEATMAP, CENTERNET_INPUT, CENTERNET_SIZE, CENTERNET_WH, proveCenternet, type CenternetItem } from './detect.infer.js';
@@ -67,7 +67,7 @@ export const centernetMobilenetV3Coco2017 = defineModule({
     installed: (init) => installedTfjsModel(centernetModel, init),
     install: (init, progress) => installTfjsModel(centernetModel, init, progress),
   },
-  models: { detector: inferModel<typeof import('./detect.infer.js').default>(new URL('./detect.infer.js', import.meta.url), ONE_IMAGE_PER_CALL) },
+  models: { detector: inferModel<typeof import('./detect.infer.js').default>(new URL('./detect.infer.js', import.meta.url), ONE_IMAGE_PER_CALL, unbatched) },
   async load({ installed, open }) {
     await open('detector', { model: join(installed.directory, tfjsModelFiles.onnx) });
     return {};

@@ -5,7 +5,7 @@ import { inferModel } from '../contract/model-handle.js';
 import type { DetectedObject } from '../_vision/boxes.js';
 import { COCO_LABELS } from '../_vision/coco-labels.js';
 import { objectsResult, outputDirArgument, visualizationArgument } from '../_vision/detection-io.js';
-import { boxOverlay, keptImage, ONE_IMAGE_PER_CALL, prepareImages, resizedPixels, withDrawing } from '../_vision/detection-stages.js';
+import { boxOverlay, keptImage, ONE_IMAGE_PER_CALL, unbatched, prepareImages, resizedPixels, withDrawing } from '../_vision/detection-stages.js';
 import type { OnnxModelSpec } from '../_vision/model-file.js';
 import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../_vision/prepared.js';
 import { imageArguments, integerField, requireImages, unitField, useGpuArgument, versionArgument } from '../_vision/request-schema.js';
@@ -95,7 +95,7 @@ export const yolov3Darknet53Coco2017 = defineModule({
     installed: (init) => installedVision(yolov3Spec, init),
     install: (init, progress) => installVision(yolov3Spec, init, progress),
   },
-  models: { detector: inferModel<typeof import('./detect.infer.js').default>(new URL('./detect.infer.js', import.meta.url), ONE_IMAGE_PER_CALL) },
+  models: { detector: inferModel<typeof import('./detect.infer.js').default>(new URL('./detect.infer.js', import.meta.url), ONE_IMAGE_PER_CALL, unbatched) },
   async load({ installed, open }) {
     const prepared = await readPrepared(installed);
     // Every thread loads the session and runs it once now: a file that does not fit fails the start, not a request.

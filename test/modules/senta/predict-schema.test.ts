@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hubError } from '../../../src/errors/catalogue.js';
 import { parseOrThrow } from '../../../src/config/issues.js';
-import { sentaPredictSchema, textsOf } from '../../../src/modules/senta_bilstm/predict-schema.js';
+import { sentaBilstm, textsOf } from '../../../src/modules/senta_bilstm/index.js';
+import type { ZodType } from 'zod';
+
+/** The module's request schema, as the server checks a body before predict sees it. */
+const sentaPredictSchema = sentaBilstm.predictSchema as ZodType<Parameters<typeof textsOf>[0]>;
 
 // The request as PaddleHub's sentiment_classify(texts=[], data={}, use_gpu=False, batch_size=1) takes it.
 

@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import sentaInfer from '../../../src/modules/senta_bilstm/infer.worker.js';
+import classifier, { type SentaModelFile } from '../../../src/modules/senta_bilstm/classify.infer.js';
 import { sentaResult } from '../../../src/modules/senta_bilstm/result.js';
 import { TINY_UNK, buildMisnamedModel, buildTinySenta, referenceProbs, tinyParams, writeTinySentaDir } from './tiny-senta.js';
 
 // The tiny BiLSTM classifier the senta tests serve: built with onnx-graph, run by onnxruntime, checked
-// against a plain-JS forward pass; then the module's inference task on it.
+// against a plain-JS forward pass; then the module's classifier infer file on it, as a thread drives it.
+
+/** Opens the classifier as every inference thread does: its warm-up answer, the probabilities of one <unk> word. */
+const open = (file: SentaModelFile) => classifier({ op: 'open', open: file }) as Promise<number[]>;
 
 const positive = [0, 1, 2, 3]; // 今天 是 个 好日子
 const negative = [4, 5, 0, 6, 7]; // 天气预报 说 今天 要 下雨
@@ -57,32 +60,33 @@ test('the hand-set weights make 好日子 positive and 下雨 negative, with non
   for (const p of [...pos, ...neg]) assert.ok(p > 0.01 && p < 0.99, `probability ${p} is not saturated`);
 });
 
-test('the inference task: warm-up, a padded batch, [negative, positive] per row', async () => {
+test('the infer file: warm-up, a padded call, [negative, positive] per text', async () => {
   const dir = writeTinySentaDir(mkdtempSync(join(tmpdir(), 'senta-task-')));
-  const model = join(dir, 'model.onnx');
-  const warm = await sentaInfer({ model, unkId: TINY_UNK, warmup: true });
+  const file: SentaModelFile = { model: join(dir, 'model.onnx'), unkId: TINY_UNK };
+  const warm = await open(file);
   assert.equal(warm.length, 2);
-  const { ids, lengths, width } = padded([negative, positive]);
-  const probs = await sentaInfer({ model, ids, lengths, width });
-  assert.ok(probs instanceof Float32Array);
-  assert.equal(probs.length, 4);
+  const items = [negative, positive].map((row) => ({ size: row.length, ids: Int32Array.from(row) }));
+  const probs = await classifier({ op: 'run', open: file, items }) as number[][];
+  assert.equal(probs.length, 2);
+  assert.ok(probs.every((pair) => pair.length === 2));
   const params = tinyParams();
-  assert.ok(Math.abs(probs[1]! - referenceProbs(params, negative)[1]) < 1e-5);
-  assert.ok(Math.abs(probs[3]! - referenceProbs(params, positive)[1]) < 1e-5);
-  assert.ok(Math.abs(probs[0]! + probs[1]! - 1) < 1e-6);
+  assert.ok(Math.abs(probs[0]![1]! - referenceProbs(params, negative)[1]) < 1e-5);
+  assert.ok(Math.abs(probs[1]![1]! - referenceProbs(params, positive)[1]) < 1e-5);
+  assert.ok(Math.abs(probs[0]![0]! + probs[0]![1]! - 1) < 1e-6);
+  await classifier({ op: 'release', open: file });
 });
 
 test('a model with another signature, or a vocab larger than its embedding, fails the warm-up clearly', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'senta-bad-'));
   writeFileSync(join(dir, 'model.onnx'), buildMisnamedModel());
-  await assert.rejects(sentaInfer({ model: join(dir, 'model.onnx'), unkId: 0, warmup: true }),
+  await assert.rejects(open({ model: join(dir, 'model.onnx'), unkId: 0 }),
     /senta_bilstm: .*model\.onnx does not fit: it has inputs \[ids\] and outputs \[scores\], lacking input word_ids, input seq_lens, output probs, and inputs we cannot feed: ids; expected inputs word_ids int64 \[batch, words\] and seq_lens int32 \[batch\], output probs float32 \[batch, 2\]/);
 
   const good = writeTinySentaDir(mkdtempSync(join(tmpdir(), 'senta-unk-')));
-  await assert.rejects(sentaInfer({ model: join(good, 'model.onnx'), unkId: 500, warmup: true }),
+  await assert.rejects(open({ model: join(good, 'model.onnx'), unkId: 500 }),
     /fails on one word with the <unk> id 500 \(does vocab\.txt belong to this model\?\)/);
 
   const broken = mkdtempSync(join(tmpdir(), 'senta-broken-'));
   writeFileSync(join(broken, 'model.onnx'), 'not a model');
-  await assert.rejects(sentaInfer({ model: join(broken, 'model.onnx'), unkId: 0, warmup: true }), /model\.onnx cannot be loaded by onnxruntime/);
+  await assert.rejects(open({ model: join(broken, 'model.onnx'), unkId: 0 }), /model\.onnx cannot be loaded by onnxruntime/);
 });

@@ -7,7 +7,7 @@ import { moduleDefinitions } from '../../../src/modules/registry.js';
 import type { ModuleDefinition } from '../../../src/modules/types.js';
 import { lacSkipReason, lacWeights, post, startServer, type RunningServer } from '../../helpers/cli.js';
 import { writeTinyClassifier } from '../face_mask/tiny-classifier.js';
-import { writeTinySentaDir } from '../senta/tiny-senta.js';
+import { writeTinySentaDir } from '../senta_bilstm/tiny-senta.js';
 import { tinyClassifier, tinyDetector } from '../_vision/tiny-models.js';
 
 // The module contract, checked the same way for every module the registry holds (as hono runs every router

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { paths } from '../hub/home.js';
+import { paths } from '../artifacts/home.js';
 import type { ResolvedModule } from '../modules/resolve.js';
 import type { InstallProgress, InstallResult } from '../modules/types.js';
 import { say } from './output.js';

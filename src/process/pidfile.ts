@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { paths } from '../hub/home.js';
+import { paths } from '../artifacts/home.js';
 import { provesIdentity } from './identity.js';
 
 // One file per running server, HUB_HOME/conf/serving_<port>.json, as PaddleHub keeps it; ours is removed on a

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fetchDebianPackage } from '../../hub/debian.js';
-import { paths } from '../../hub/home.js';
+import { fetchDebianPackage } from '../../artifacts/debian.js';
+import { paths } from '../../artifacts/home.js';
 import type { InstallProgress } from '../types.js';
 
 // Class names, by class index. A user's label file (PaddleHub's label_file.txt format) wins; ImageNet's 1000

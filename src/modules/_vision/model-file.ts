@@ -1,9 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { sha256File } from '../../hub/checksum.js';
-import { paths } from '../../hub/home.js';
-import { fetchVerified } from '../../hub/url-source.js';
+import { sha256File } from '../../artifacts/checksum.js';
+import { paths } from '../../artifacts/home.js';
+import { fetchVerified } from '../../artifacts/url-source.js';
 import type { InstallProgress } from '../types.js';
 
 // Where a module's one ONNX file comes from: a path the user names (init_args.model_path, init_args.directory,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { paths } from '../../hub/home.js';
+import { paths } from '../../artifacts/home.js';
 import type { InstallProgress, InstallResult } from '../types.js';
 import { IMAGENET_NAMES_MISSING, imagenetClassNames, labelFileNames, type ClassNames } from './class-names.js';
 import {

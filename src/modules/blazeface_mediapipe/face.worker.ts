@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { getSession } from '../../backends/onnx-session.js';
-import { tfjsModelFiles } from '../../backends/tfjs/model-files.js';
+import { tfjsModelFiles } from '../../artifacts/tfjs/model-files.js';
 import type { ScoredBox } from '../_vision/boxes.js';
 import { detectFaces, type FaceInput } from './face-pipeline.js';
 

@@ -1,5 +1,5 @@
 import { mapImages, visualizeJpegBase64, type Overlay, type RgbImage } from '../../media/index.js';
-import { installTfjsModel, installedTfjsModel } from '../../backends/tfjs/npm-model-install.js';
+import { installTfjsModel, installedTfjsModel } from '../../artifacts/tfjs/install.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
 import type { ScoredBox } from '../_vision/boxes.js';
 import { checkBlazeface } from './check.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { getSession, ort } from '../../backends/onnx-session.js';
-import { tfjsModelFiles } from '../../backends/tfjs/model-files.js';
+import { tfjsModelFiles } from '../../artifacts/tfjs/model-files.js';
 import type { ScoredBox } from '../_vision/boxes.js';
 import { decodeCenternet } from './centernet-decode.js';
 import { CENTERNET_HEATMAP, CENTERNET_INPUT, CENTERNET_SIZE, CENTERNET_STRIDE, CENTERNET_WH } from './manifest.js';

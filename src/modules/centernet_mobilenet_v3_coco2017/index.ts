@@ -1,5 +1,5 @@
 import { mapImages, resizeImage, visualizeJpegBase64, type RgbImage } from '../../media/index.js';
-import { installTfjsModel, installedTfjsModel } from '../../backends/tfjs/npm-model-install.js';
+import { installTfjsModel, installedTfjsModel } from '../../artifacts/tfjs/install.js';
 import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
 import { clipBox, type DetectedObject, type ScoredBox } from '../_vision/boxes.js';
 import { checkCenternet } from './check.js';

@@ -1,5 +1,5 @@
-import { HUMAN_MODELS } from '../../backends/tfjs/human-models.js';
-import type { TfjsNpmModel } from '../../backends/tfjs/npm-model-install.js';
+import { HUMAN_MODELS } from '../../artifacts/tfjs/human-models.js';
+import type { TfjsNpmModel } from '../../artifacts/tfjs/install.js';
 import type { ModuleManifest } from '../types.js';
 import { EXAMPLE_JPEG_BASE64 } from './example-image.js';
 

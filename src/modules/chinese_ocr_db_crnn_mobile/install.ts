@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { checksumFiles } from '../../hub/checksum.js';
-import { paths } from '../../hub/home.js';
+import { checksumFiles } from '../../artifacts/checksum.js';
+import { paths } from '../../artifacts/home.js';
 import type { InstallProgress, InstallResult } from '../types.js';
 import { OCR_MODULE_NAME } from './manifest.js';
 import { OCR_PACKAGE, OCR_PACKAGE_VERSION, missingFiles, ocrFilePaths, ocrFiles, packageAssetsDir } from './model-files.js';

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { paths } from '../../hub/home.js';
-import { fetchVerified, fromLocalPath, SourceError } from '../../hub/url-source.js';
+import { paths } from '../../artifacts/home.js';
+import { fetchVerified, fromLocalPath, SourceError } from '../../artifacts/url-source.js';
 import { CLASSIFIER_CONTRACT, CLASSIFIER_FILE, CLASSIFIER_WHERE, MASK_CLASSIFIER_ENV } from './classifier-spec.js';
 
 // Where the mask classifier comes from: init_args (model_path, directory, url + sha256), else the environment.

@@ -1,4 +1,4 @@
-import { HUMAN_MODELS } from '../../backends/tfjs/human-models.js';
+import { HUMAN_MODELS } from '../../artifacts/tfjs/human-models.js';
 import type { ModuleManifest } from '../types.js';
 import { EXAMPLE_JPEG_BASE64 } from '../centernet_mobilenet_v3_coco2017/example-image.js';
 import { CLASSIFIER_CONTRACT, CLASSIFIER_WHERE } from './classifier-spec.js';

@@ -2,7 +2,7 @@
 // runs (pieces, batches by length within the element budget, CRF, words). The install check and the benchmark's limit use it.
 
 import * as ort from 'onnxruntime-node';
-import type { LacArtifacts } from './convert.js';
+import type { LacArtifacts } from '../../artifacts/convert/paddle/lac-convert.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, sequentialPieces, type LacLimits } from './pipeline.js';
 import { runLacBatch } from './run-batch.js';
 import type { LacSegmentation } from './segment.js';

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checksumFiles } from '../../hub/checksum.js';
-import { fetchDebianPackage } from '../../hub/debian.js';
-import { paths } from '../../hub/home.js';
+import { checksumFiles } from '../../artifacts/checksum.js';
+import { fetchDebianPackage } from '../../artifacts/debian.js';
+import { paths } from '../../artifacts/home.js';
 import type { InstallProgress, InstallResult } from '../types.js';
 import { LAC_DEBIAN_PACKAGE, LAC_DIR_ENV, LAC_SYSTEM_DIR } from './manifest.js';
-import { convertLacDirectory } from './convert.js';
+import { convertLacDirectory } from '../../artifacts/convert/paddle/lac-convert.js';
 import { LacRunner } from './lac-runner.js';
 import { lacFiles, type LacVocabFile } from './cache-files.js';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ElemType, GraphBuilder, attr, floatTensor, tensorValueInfo } from '../../backends/onnx-graph.js';
+import { ElemType, GraphBuilder, attr, floatTensor, tensorValueInfo } from '../../artifacts/convert/onnx-graph.js';
 import { UsageError } from '../../errors/catalogue.js';
 
 // `hub new module NAME`: a user module that runs as it is: module.mjs, a small model.onnx (a softmax classifier

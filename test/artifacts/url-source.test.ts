@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SourceError, fetchVerified, fromLocalPath, namedLocalPath } from '../../src/hub/url-source.js';
+import { SourceError, fetchVerified, fromLocalPath, namedLocalPath } from '../../src/artifacts/url-source.js';
 import { freePort } from '../helpers/cli.js';
 
 // Downloads against a real HTTP server on 127.0.0.1, and local paths on a temporary folder.

@@ -3,7 +3,7 @@
 // Padding positions (t >= seq_lens[b]) produce values that must be ignored; GRU's sequence_lens keeps
 // them from leaking into real positions, in both directions.
 
-import { GraphBuilder, ElemType, attr, floatTensor, int64Tensor, tensorValueInfo } from '../../backends/onnx-graph.js';
+import { GraphBuilder, ElemType, attr, floatTensor, int64Tensor, tensorValueInfo } from '../onnx-graph.js';
 import { checkLacShapes, type LacTensorName, type LacTensors } from './lac-tensors.js';
 import { paddleGruToOnnx, stackDirections, type OnnxGruWeights } from './paddle-gru.js';
 

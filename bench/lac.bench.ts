@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { convertLacDirectory } from '../src/modules/lac/convert.js';
+import { convertLacDirectory } from '../src/artifacts/convert/paddle/lac-convert.js';
 import { LAC_DIR_ENV, LAC_SYSTEM_DIR } from '../src/modules/lac/manifest.js';
 import { findLacDir } from '../src/modules/lac/weights.js';
 import { regenerateBenchmarksDoc, repoRoot, resultsDir, resultsFileName } from './docs.js';

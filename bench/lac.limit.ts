@@ -1,7 +1,7 @@
 // The in-process limit: the same converted model, called in a loop by N worker threads, each with its own
 // runner. N = 1 is raw single-thread speed; N = cores is what the machine can do with nothing else to pay.
 
-import type { LacArtifacts } from '../src/modules/lac/convert.js';
+import type { LacArtifacts } from '../src/artifacts/convert/paddle/lac-convert.js';
 import type { LimitWorkerData } from './lac.limit.worker.js';
 import { measureInProcess, type InProcessResult } from './lib/inprocess.js';
 

@@ -3,7 +3,7 @@
 
 import { workerData } from 'node:worker_threads';
 import { sessionOptions } from '../src/backends/onnx-session.js';
-import type { LacArtifacts } from '../src/modules/lac/convert.js';
+import type { LacArtifacts } from '../src/artifacts/convert/paddle/lac-convert.js';
 import { LacRunner } from '../src/modules/lac/lac-runner.js';
 import { loopCalls } from './lib/inprocess-loop.js';
 

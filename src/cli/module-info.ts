@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { paths } from '../hub/home.js';
+import { paths } from '../artifacts/home.js';
 import { closestModule, findModule, moduleDefinitions, moduleNames, taskDefaults } from '../modules/registry.js';
 import { moduleFromSpec, resolveModule } from '../modules/resolve.js';
 import { loadUserModule } from '../modules/user/load-user-module.js';

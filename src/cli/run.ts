@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { probeDevices, selectDevices, DeviceError } from '../backends/device.js';
 import { keysAt, parseOrThrow } from '../config/issues.js';
 import { UsageError } from '../errors/catalogue.js';
-import { fsErrorWords } from '../hub/fs-errors.js';
+import { fsErrorWords } from '../artifacts/fs-errors.js';
 import { checkInitPaths, moduleFromSpec, type ResolvedModule } from '../modules/resolve.js';
 import type { LoadedModule } from '../modules/types.js';
 import { InferencePool } from '../scheduler/pool.js';

@@ -1,4 +1,4 @@
-import { paths } from '../hub/home.js';
+import { paths } from '../artifacts/home.js';
 import { listPidFiles, servingProcessProven } from '../process/pidfile.js';
 import { say } from './output.js';
 

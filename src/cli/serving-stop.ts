@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/catalogue.js';
-import { paths } from '../hub/home.js';
+import { paths } from '../artifacts/home.js';
 import { DEFAULT_PORT } from '../config/schema.js';
 import { hasExited, readPidFile, removePidFile, servingProcessProven, type PidRecord } from '../process/pidfile.js';
 import { waitForPortFree } from '../process/port.js';

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { UsageError } from '../errors/catalogue.js';
-import { fsErrorWords } from '../hub/fs-errors.js';
+import { fsErrorWords } from '../artifacts/fs-errors.js';
 import { parseOrThrow } from '../config/issues.js';
 import { isOnnxFile, isUserModule, type ModuleRequest } from '../config/schema.js';
 import { loadUserModule } from './user/load-user-module.js';

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
+import type { InstallProgress } from '../artifacts/progress.js';
+import type { InstallResult } from '../artifacts/record.js';
 import type { ScheduleOverrides } from '../config/schema.js';
 import type { BatchStats, CallTiming } from '../scheduler/batcher.js';
 import type { InferencePool } from '../scheduler/pool.js';
@@ -26,19 +28,8 @@ export interface ModuleManifest {
   example: Record<string, unknown>;
 }
 
-export interface InstallProgress {
-  (step: string, done: number, total: number): void;
-}
-
-export interface InstallResult {
-  /** Where the weights came from (a package, a path). */
-  source: string;
-  /** Folder holding the prepared files. */
-  directory: string;
-  checksum: string;
-  /** False when a cached copy was found and nothing was done. */
-  fresh: boolean;
-}
+// Installing is the artifacts layer's: these names stay here so every module keeps one import.
+export type { InstallProgress, InstallResult };
 
 export interface ModuleContext {
   initArgs: Record<string, unknown>;

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { paths } from '../hub/home.js';
+import { writeJsonAtomic } from '../artifacts/atomic.js';
+import { paths } from '../artifacts/home.js';
 import { provesIdentity } from './identity.js';
 
 // One file per running server, HUB_HOME/conf/serving_<port>.json, as PaddleHub keeps it; ours is removed on a
@@ -24,12 +25,8 @@ export interface PidRecord {
 }
 
 export async function writePidFile(record: PidRecord): Promise<void> {
-  await mkdir(paths.conf(), { recursive: true });
-  const file = paths.pidFile(record.port);
-  const tmp = `${file}.tmp-${process.pid}`;
   // The token is a secret of the user who started the server.
-  await writeFile(tmp, JSON.stringify(record, null, 2), { mode: 0o600 });
-  await rename(tmp, file);
+  await writeJsonAtomic(paths.pidFile(record.port), record, { mode: 0o600 });
 }
 
 export async function readPidFile(port: number): Promise<PidRecord | undefined> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, ElemType, tensorValueInfo } from '../../src/backends/onnx-graph.js';
+import { GraphBuilder, ElemType, tensorValueInfo } from '../../src/artifacts/convert/onnx-graph.js';
 import { modelSignature } from '../../src/backends/onnx-metadata.js';
 
 // Signatures read from real sessions over models this test builds: every datatype the protocol serves,

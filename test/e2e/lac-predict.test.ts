@@ -3,7 +3,7 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { convertLacDirectory } from '../../src/modules/lac/convert.js';
+import { convertLacDirectory } from '../../src/artifacts/convert/paddle/lac-convert.js';
 import { LacRunner } from '../../src/modules/lac/lac-runner.js';
 import { freshHubHome, post, lacSkipReason, lacWeights, startServer, type RunningServer } from '../helpers/cli.js';
 

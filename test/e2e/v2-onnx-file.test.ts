@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ElemType, GraphBuilder, floatTensor, tensorValueInfo } from '../../src/backends/onnx-graph.js';
+import { ElemType, GraphBuilder, floatTensor, tensorValueInfo } from '../../src/artifacts/convert/onnx-graph.js';
 import { freePort, runHub, startServer, type RunningServer } from '../helpers/cli.js';
 
 // Any ONNX file, served by the real CLI with no code: `-m ./model.onnx`, and with --enable_model_control a

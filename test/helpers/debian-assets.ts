@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchDebianPackage } from '../../src/hub/debian.js';
+import { fetchDebianPackage } from '../../src/artifacts/debian.js';
 
 // Files of Debian packages the tests read (LAC's weights, photos, a CJK font) without installing the packages:
 // the installed file where the package is installed, else the package fetched once as the lac module fetches

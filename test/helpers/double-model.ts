@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ElemType, GraphBuilder, tensorValueInfo } from '../../src/backends/onnx-graph.js';
+import { ElemType, GraphBuilder, tensorValueInfo } from '../../src/artifacts/convert/onnx-graph.js';
 
 // The smallest real model: y = x + x over FP32 [batch, 2], an ONNX file the tests write themselves.
 

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fetchDebianPackage } from '../../hub/debian.js';
-import { paths } from '../../hub/home.js';
-import type { InstallProgress } from '../types.js';
+import { writeJsonAtomic } from '../../artifacts/atomic.js';
+import { fetchDebianPackage } from '../../artifacts/debian.js';
+import { paths } from '../../artifacts/home.js';
+import type { InstallProgress } from '../../artifacts/progress.js';
+import { readRecord } from '../../artifacts/record.js';
 
 // Class names, by class index. A user's label file (PaddleHub's label_file.txt format) wins; ImageNet's 1000
 // names otherwise come from Debian's darknet package, whose lists hold the ILSVRC-2012 synsets first.
@@ -100,7 +102,7 @@ export interface ImagenetOptions {
   progress?: InstallProgress;
   /** Tests point this elsewhere. */
   systemDir?: string;
-  fetchPackage?: typeof fetchDebianPackage;
+  fetchPackage?: (pkg: string, parent: string) => ReturnType<typeof fetchDebianPackage>;
 }
 
 const cacheFile = (module: string) => join(paths.module(module), 'imagenet-class-names.json');
@@ -110,12 +112,8 @@ export async function imagenetClassNames(options: ImagenetOptions): Promise<Clas
   const systemDir = options.systemDir ?? DARKNET_DATA_DIR;
   const system = await fromDarknetDir(systemDir, `Debian's ${DARKNET_PACKAGE} package (${systemDir})`);
   if (system) return system;
-  try {
-    const cached = JSON.parse(await readFile(cacheFile(options.module), 'utf8')) as { names: string[]; from: string };
-    if (Array.isArray(cached.names) && cached.names.length === IMAGENET_CLASSES) return { ...cached, digest: digestOf(cached.names) };
-  } catch {
-    // No earlier download.
-  }
+  const cached = await readRecord<{ names: string[]; from: string }>(cacheFile(options.module));
+  if (Array.isArray(cached?.names) && cached.names.length === IMAGENET_CLASSES) return { ...cached, digest: digestOf(cached.names) };
   if (!options.allowDownload) return undefined;
   options.progress?.(`downloading Debian's ${DARKNET_PACKAGE} package for the ImageNet class names`, 0, 1);
   await mkdir(paths.tmp(), { recursive: true });
@@ -128,10 +126,7 @@ export async function imagenetClassNames(options: ImagenetOptions): Promise<Clas
   try {
     const found = await fromDarknetDir(join(fetched.root, DEB_DATA_SUBDIR), `Debian's ${DARKNET_PACKAGE} package (apt-get download)`);
     if (!found) throw new Error(`${IMAGENET_NAMES_MISSING} (the downloaded ${DARKNET_PACKAGE} package has no ${WNID_FILE})`);
-    await mkdir(paths.module(options.module), { recursive: true });
-    const tmp = `${cacheFile(options.module)}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify({ from: found.from, names: found.names }));
-    await rename(tmp, cacheFile(options.module));
+    await writeJsonAtomic(cacheFile(options.module), { from: found.from, names: found.names });
     return found;
   } finally {
     await fetched.dispose();

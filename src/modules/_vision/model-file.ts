@@ -1,10 +1,13 @@
 import { readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { sha256File } from '../../hub/checksum.js';
-import { paths } from '../../hub/home.js';
-import { fetchVerified } from '../../hub/url-source.js';
-import type { InstallProgress } from '../types.js';
+import { sha256File } from '../../artifacts/checksum.js';
+import { paths } from '../../artifacts/home.js';
+import { writeJsonAtomic } from '../../artifacts/atomic.js';
+import { downloadSteps, type InstallProgress } from '../../artifacts/progress.js';
+import { readRecord } from '../../artifacts/record.js';
+import { namedSource, type ModelSources, type NamedPath, type UrlSource } from '../../artifacts/sources.js';
+import { fetchVerified } from '../../artifacts/url-source.js';
 
 // Where a module's one ONNX file comes from: a path the user names (init_args.model_path, init_args.directory,
 // or an environment variable), else an earlier download, else a download pinned by sha256. Weight files run
@@ -48,15 +51,18 @@ export function noWeightsMessage(spec: OnnxModelSpec, why?: string): string {
     `${supplyHint(spec)}${why ? `. ${why}` : ''}`;
 }
 
-/** The path the user named, if any: init_args.model_path, then init_args.directory, then the environment. */
-function namedPath(spec: OnnxModelSpec, initArgs: Record<string, unknown>): { path: string; label: string } | undefined {
-  for (const key of ['model_path', 'directory']) {
-    const value = initArgs[key];
-    if (typeof value === 'string' && value.trim() !== '') return { path: resolve(value), label: `init_args.${key}` };
-  }
-  const fromEnv = process.env[spec.pathEnv];
-  if (fromEnv && fromEnv.trim() !== '') return { path: resolve(fromEnv.trim()), label: spec.pathEnv };
-  return undefined;
+/** The model file's sources, in order: a path the user names, then the pinned download (or a mirror of it). */
+export function visionSources(spec: OnnxModelSpec, download: PinnedDownload = spec.download): ModelSources {
+  return {
+    module: spec.module,
+    sources: [
+      { kind: 'path', initArgs: ['model_path', 'directory'], env: spec.pathEnv },
+      {
+        kind: 'url', label: download.label, mirrorEnv: download.urlEnv,
+        files: [{ name: spec.fileName, url: download.url, sha256: download.sha256, bytes: download.bytes }],
+      },
+    ],
+  };
 }
 
 /**
@@ -64,24 +70,29 @@ function namedPath(spec: OnnxModelSpec, initArgs: Record<string, unknown>): { pa
  * error rather than a reason to fall back to a download: the user meant that file.
  */
 export function namedModelFile(spec: OnnxModelSpec, initArgs: Record<string, unknown>): ModelFile | undefined {
-  const named = namedPath(spec, initArgs);
-  if (!named) return undefined;
-  const where = `${named.label} ${named.path}`;
+  const named = namedSource(visionSources(spec), initArgs);
+  return named && 'path' in named ? modelFileAt(spec, named.path) : undefined;
+}
+
+/** The model file at a named path: the file itself, or the one in a named folder. */
+export function modelFileAt(spec: OnnxModelSpec, named: NamedPath): ModelFile {
+  const path = resolve(named.path.trim());
+  const where = `${named.label} ${path}`;
   const fail = (problem: string) => new Error(`${spec.module}: ${where} ${problem}; ${supplyHint(spec)}`);
   let info;
   try {
-    info = statSync(named.path);
+    info = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw fail(code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`);
   }
-  if (info.isFile()) return { path: named.path, label: where };
+  if (info.isFile()) return { path, label: where };
   if (!info.isDirectory()) throw fail('is neither a file nor a folder');
-  const preferred = join(named.path, spec.fileName);
+  const preferred = join(path, spec.fileName);
   if (statSync(preferred, { throwIfNoEntry: false })?.isFile()) return { path: preferred, label: `${named.label} ${preferred}` };
-  const onnx = readdirSync(named.path).filter((f) => f.toLowerCase().endsWith('.onnx')).sort();
+  const onnx = readdirSync(path).filter((f) => f.toLowerCase().endsWith('.onnx')).sort();
   if (onnx.length === 1) {
-    const only = join(named.path, onnx[0]!);
+    const only = join(path, onnx[0]!);
     return { path: only, label: `${named.label} ${only}` };
   }
   if (onnx.length === 0) throw fail(`holds no ${spec.fileName} and no other .onnx file`);
@@ -97,11 +108,7 @@ interface HashRecord {
 const hashRecordFile = (spec: OnnxModelSpec) => join(paths.module(spec.module), 'file-sums.json');
 
 async function readHashRecords(spec: OnnxModelSpec): Promise<Record<string, HashRecord>> {
-  try {
-    return JSON.parse(await readFile(hashRecordFile(spec), 'utf8')) as Record<string, HashRecord>;
-  } catch {
-    return {};
-  }
+  return (await readRecord<Record<string, HashRecord>>(hashRecordFile(spec))) ?? {};
 }
 
 /** The file's sum when it was computed before and the file has not changed since (same size and mtime). */
@@ -116,10 +123,7 @@ async function remember(spec: OnnxModelSpec, path: string, sha256: string): Prom
   const info = await stat(path);
   const records = await readHashRecords(spec);
   records[path] = { bytes: info.size, mtimeMs: info.mtimeMs, sha256 };
-  await mkdir(paths.module(spec.module), { recursive: true });
-  const tmp = `${hashRecordFile(spec)}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(records, null, 2));
-  await rename(tmp, hashRecordFile(spec));
+  await writeJsonAtomic(hashRecordFile(spec), records);
 }
 
 /** The file's sum, computed (and remembered) unless a remembered one still holds. */
@@ -133,26 +137,29 @@ export async function modelSha256(spec: OnnxModelSpec, path: string): Promise<st
 
 const downloadPath = (spec: OnnxModelSpec) => join(paths.module(spec.module), 'download', spec.fileName);
 
-export function downloadUrl(download: PinnedDownload): string {
-  const mirror = process.env[download.urlEnv];
-  return mirror && mirror.trim() !== '' ? mirror.trim() : download.url;
+/** The URL to fetch from: the mirror the environment names, else the pinned one. */
+function downloadUrl(source: UrlSource): string {
+  const mirror = source.mirrorEnv ? process.env[source.mirrorEnv]?.trim() : undefined;
+  return mirror || source.files[0]!.url;
 }
 
 /** A file downloaded earlier, if it is still there unchanged. */
-export async function downloadedModelFile(spec: OnnxModelSpec, download: PinnedDownload = spec.download): Promise<ModelFile | undefined> {
+export async function downloadedModelFile(spec: OnnxModelSpec, source: UrlSource): Promise<ModelFile | undefined> {
   const path = downloadPath(spec);
-  return (await recordedSha256(spec, path)) === download.sha256 ? { path, label: `${download.label} (downloaded, sha256 verified)` } : undefined;
+  return (await recordedSha256(spec, path)) === source.files[0]!.sha256 ? { path, label: `${source.label} (downloaded, sha256 verified)` } : undefined;
 }
 
 /** Downloads the pinned file; the error says what to supply instead. */
-export async function downloadModelFile(spec: OnnxModelSpec, progress: InstallProgress, download: PinnedDownload = spec.download): Promise<ModelFile> {
-  const url = downloadUrl(download);
-  const step = `downloading ${download.label} (${Math.round(download.bytes / 1e6)} MB) from ${url}`;
-  progress(step, 0, download.bytes);
+export async function downloadModelFile(spec: OnnxModelSpec, source: UrlSource, progress: InstallProgress): Promise<ModelFile> {
+  const file = source.files[0]!;
+  const bytes = file.bytes ?? 0;
+  const url = downloadUrl(source);
+  const step = `downloading ${source.label} (${Math.round(bytes / 1e6)} MB) from ${url}`;
+  progress(step, 0, bytes);
   let fetched;
   try {
-    fetched = await fetchVerified(url, download.sha256, downloadPath(spec), (received, total) => progress(step, received, total ?? download.bytes), {
-      maxBytes: Math.ceil(download.bytes * 1.01) + 1024,
+    fetched = await fetchVerified(url, file.sha256, downloadPath(spec), downloadSteps(progress, step, bytes), {
+      maxBytes: Math.ceil(bytes * 1.01) + 1024,
       // The message around it already says how to name a file; the hint only adds the way out.
       localHint: 'download it by other means',
     });
@@ -160,5 +167,5 @@ export async function downloadModelFile(spec: OnnxModelSpec, progress: InstallPr
     throw new Error(noWeightsMessage(spec, `Downloading it failed: ${(error as Error).message}`));
   }
   await remember(spec, fetched.path, fetched.sha256);
-  return { path: fetched.path, label: `${download.label} (downloaded from ${url}, sha256 verified)` };
+  return { path: fetched.path, label: `${source.label} (downloaded from ${url}, sha256 verified)` };
 }

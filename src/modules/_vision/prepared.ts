@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { paths } from '../../hub/home.js';
-import type { InstallProgress, InstallResult } from '../types.js';
+import { combineSums } from '../../artifacts/checksum.js';
+import { preparedFolder } from '../../artifacts/prepared-cache.js';
+import type { InstallProgress } from '../../artifacts/progress.js';
+import { readRecord, writeRecord, type ArtifactRecord, type InstallResult } from '../../artifacts/record.js';
+import { walkSources } from '../../artifacts/sources.js';
 import { IMAGENET_NAMES_MISSING, imagenetClassNames, labelFileNames, type ClassNames } from './class-names.js';
 import {
-  downloadModelFile, downloadedModelFile, modelSha256, namedModelFile, recordedSha256,
+  downloadModelFile, downloadedModelFile, modelFileAt, modelSha256, recordedSha256, visionSources,
   type ModelFile, type OnnxModelSpec, type PinnedDownload,
 } from './model-file.js';
 
@@ -30,6 +32,8 @@ export interface PreparedModel {
   namesFrom: string;
 }
 
+/** The record: the common fields, and what `load` reads (records written before they had the common ones still serve). */
+type PreparedRecord = ArtifactRecord & PreparedModel;
 const RECORD = 'prepared.json';
 
 async function classNames(spec: VisionModuleSpec, initArgs: Record<string, unknown>, install: boolean, progress?: InstallProgress): Promise<ClassNames | undefined> {
@@ -42,10 +46,8 @@ async function classNames(spec: VisionModuleSpec, initArgs: Record<string, unkno
   return imagenetClassNames({ module: spec.model.module, allowDownload: install, progress });
 }
 
-function preparedDir(spec: VisionModuleSpec, modelSha: string, names: ClassNames): string {
-  const key = createHash('sha256').update(`${modelSha}\0${names.digest}`).digest('hex');
-  return join(paths.module(spec.model.module), key.slice(0, 16));
-}
+/** The prepared folder, keyed by the model file's sum and the class names. */
+const preparedDir = (spec: VisionModuleSpec, modelSha: string, names: ClassNames) => preparedFolder({ module: spec.model.module }, combineSums([modelSha, names.digest]));
 
 function sourceText(spec: VisionModuleSpec, model: ModelFile, sha: string, names: ClassNames): string {
   const d = spec.model.download;
@@ -53,20 +55,26 @@ function sourceText(spec: VisionModuleSpec, model: ModelFile, sha: string, names
   return `${model.label}${known}; class names from ${names.from}`;
 }
 
+/** The model file: the path the user names, else an earlier download, else (`download` given) a download now. */
+async function findModelFile(spec: VisionModuleSpec, initArgs: Record<string, unknown>, pinned: PinnedDownload, progress?: InstallProgress): Promise<ModelFile | undefined> {
+  const walked = await walkSources(visionSources(spec.model, pinned), initArgs, {
+    path: async (named) => modelFileAt(spec.model, named),
+    url: async (source) => (await downloadedModelFile(spec.model, source)) ?? (progress ? await downloadModelFile(spec.model, source, progress) : undefined),
+  });
+  if (!walked.found && walked.failures[0]) throw walked.failures[0];
+  return walked.found;
+}
+
 export async function installedVision(spec: VisionModuleSpec, initArgs: Record<string, unknown>): Promise<InstallResult | undefined> {
-  const model = namedModelFile(spec.model, initArgs) ?? (await downloadedModelFile(spec.model));
+  const model = await findModelFile(spec, initArgs, spec.model.download);
   if (!model) return undefined;
   const sha = await recordedSha256(spec.model, model.path);
   if (!sha) return undefined;
   const names = await classNames(spec, initArgs, false);
   if (!names) return undefined;
   const directory = preparedDir(spec, sha, names);
-  try {
-    const record = JSON.parse(await readFile(join(directory, RECORD), 'utf8')) as PreparedModel;
-    if (record.model !== model.path) return undefined;
-  } catch {
-    return undefined;
-  }
+  const record = await readRecord<PreparedModel>(join(directory, RECORD));
+  if (record?.model !== model.path) return undefined;
   return { source: sourceText(spec, model, sha, names), directory, checksum: sha, fresh: false };
 }
 
@@ -75,22 +83,22 @@ export async function installVision(spec: VisionModuleSpec, initArgs: Record<str
   download: PinnedDownload = spec.model.download): Promise<InstallResult> {
   const steps = 4;
   progress(`finding ${spec.model.module}'s weights`, 0, steps);
-  const model = namedModelFile(spec.model, initArgs) ?? (await downloadedModelFile(spec.model, download)) ?? (await downloadModelFile(spec.model, progress, download));
+  const model = (await findModelFile(spec, initArgs, download, progress))!;
   progress(`checksumming ${model.path}`, 1, steps);
   const sha = await modelSha256(spec.model, model.path);
   progress('finding the class names', 2, steps);
   const names = await classNames(spec, initArgs, true, progress);
   if (!names) throw new Error(`${spec.model.module}: ${IMAGENET_NAMES_MISSING}`);
   const directory = preparedDir(spec, sha, names);
-  const record: PreparedModel = { model: model.path, modelSha256: sha, names: names.names, namesFrom: names.from };
-  await mkdir(directory, { recursive: true });
-  const tmp = join(directory, `${RECORD}.tmp-${process.pid}`);
-  await writeFile(tmp, JSON.stringify(record));
-  await rename(tmp, join(directory, RECORD));
+  const source = sourceText(spec, model, sha, names);
+  await writeRecord<PreparedRecord>(join(directory, RECORD), { source, checksum: sha, model: model.path, modelSha256: sha, names: names.names, namesFrom: names.from });
   progress('done', steps, steps);
-  return { source: sourceText(spec, model, sha, names), directory, checksum: sha, fresh: true };
+  return { source, directory, checksum: sha, fresh: true };
 }
 
 export async function readPrepared(installed: InstallResult): Promise<PreparedModel> {
-  return JSON.parse(await readFile(join(installed.directory, RECORD), 'utf8')) as PreparedModel;
+  const file = join(installed.directory, RECORD);
+  const record = await readRecord<PreparedModel>(file);
+  if (!record) throw new Error(`${file} cannot be read: prepare the module again (hub install --force)`);
+  return { model: record.model, modelSha256: record.modelSha256, names: record.names, namesFrom: record.namesFrom };
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { HUMAN_MODELS } from '../../backends/tfjs/human-models.js';
-import { tfjsModelFiles } from '../../backends/tfjs/model-files.js';
-import { installTfjsModel, installedTfjsModel, type TfjsNpmModel } from '../../backends/tfjs/npm-model-install.js';
+import { HUMAN_MODELS } from '../../artifacts/tfjs/human-models.js';
+import { tfjsModelFiles } from '../../artifacts/tfjs/model-files.js';
+import { installTfjsModel, installedTfjsModel, type TfjsNpmModel } from '../../artifacts/tfjs/install.js';
 import { arg } from '../contract/arguments.js';
 import { defineModule } from '../contract/define-module.js';
 import { inferModel } from '../contract/model-handle.js';

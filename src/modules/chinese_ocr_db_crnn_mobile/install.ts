@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { checksumFiles } from '../../hub/checksum.js';
-import { paths } from '../../hub/home.js';
+import { checksumFiles } from '../../artifacts/checksum.js';
+import { installedRecordFile, readRecord, stampFiles, writeRecord, type ArtifactRecord, type FileStamp } from '../../artifacts/record.js';
+import { walkSources, type ModelSources } from '../../artifacts/sources.js';
 import type { InstallProgress, InstallResult } from '../types.js';
 import { OCR_MODULE_NAME } from './manifest.js';
 import { OCR_PACKAGE, OCR_PACKAGE_VERSION, missingFiles, ocrFilePaths, ocrFiles, packageAssetsDir } from './model-files.js';
@@ -10,20 +11,25 @@ import { OCR_PACKAGE, OCR_PACKAGE_VERSION, missingFiles, ocrFilePaths, ocrFiles,
 // "Installing" the OCR models is finding them (init_args.directory, else the npm package), checksumming them
 // and recording where they are under HUB_HOME; the ONNX files are used in place, nothing is converted.
 
-interface InstalledRecord {
-  source: string;
-  directory: string;
-  checksum: string;
-  /** Size and modification time per file: an unchanged record spares hashing 16 MB at every start. */
-  files: Record<string, { size: number; mtimeMs: number }>;
-  installed: string;
-}
-
-const recordPath = () => join(paths.module(OCR_MODULE_NAME), 'installed.json');
+/** The models' sources, in order: a folder the user names, then the npm package installed beside hub-serving. */
+export const ocrSources: ModelSources = {
+  module: OCR_MODULE_NAME,
+  sources: [
+    { kind: 'path', initArgs: ['directory'] },
+    { kind: 'npm', package: OCR_PACKAGE, version: OCR_PACKAGE_VERSION },
+  ],
+};
 
 interface Source {
   directory: string;
   label: string;
+}
+
+interface OcrRecord extends ArtifactRecord {
+  directory: string;
+  /** Size and modification time per file: an unchanged record spares hashing 16 MB at every start. */
+  files: Record<string, FileStamp>;
+  installed: string;
 }
 
 async function packageVersion(assets: string): Promise<string> {
@@ -36,39 +42,29 @@ async function packageVersion(assets: string): Promise<string> {
 
 /** Where the files are. A named folder that lacks them is an error; a missing package is not (yet). */
 async function findSource(initArgs: Record<string, unknown>): Promise<Source | undefined> {
-  const named = initArgs.directory as string | undefined;
-  if (named) {
-    // Absolute, so the record and the inference threads name the same folder whatever the working directory.
-    const given = resolve(named);
-    if (!existsSync(given)) throw new Error(`${OCR_MODULE_NAME}: init_args.directory ${given} does not exist`);
-    const missing = missingFiles(given);
-    if (missing.length) throw new Error(`${OCR_MODULE_NAME}: init_args.directory ${given} lacks ${missing.join(', ')} (it must hold ${Object.values(ocrFiles).join(', ')})`);
-    return { directory: given, label: `directory ${given}` };
-  }
-  const assets = packageAssetsDir();
-  if (!assets || missingFiles(assets).length) return undefined;
-  return { directory: assets, label: `npm package ${OCR_PACKAGE}@${await packageVersion(assets)}` };
+  const walked = await walkSources<Source>(ocrSources, initArgs, {
+    path: async (named) => {
+      // Absolute, so the record and the inference threads name the same folder whatever the working directory.
+      const given = resolve(named.path);
+      if (!existsSync(given)) throw new Error(`${OCR_MODULE_NAME}: ${named.label} ${given} does not exist`);
+      const missing = missingFiles(given);
+      if (missing.length) throw new Error(`${OCR_MODULE_NAME}: ${named.label} ${given} lacks ${missing.join(', ')} (it must hold ${Object.values(ocrFiles).join(', ')})`);
+      return { directory: given, label: `directory ${given}` };
+    },
+    npm: async (npm) => {
+      const assets = packageAssetsDir();
+      if (!assets || missingFiles(assets).length) return undefined;
+      return { directory: assets, label: `npm package ${npm.package}@${await packageVersion(assets)}` };
+    },
+  });
+  return walked.found;
 }
 
-async function fileStats(directory: string): Promise<InstalledRecord['files']> {
-  const entries = await Promise.all(Object.values(ocrFiles).map(async (name) => {
-    const s = await stat(join(directory, name));
-    return [name, { size: s.size, mtimeMs: s.mtimeMs }] as const;
-  }));
-  return Object.fromEntries(entries);
-}
-
-async function readRecord(): Promise<InstalledRecord | undefined> {
-  try {
-    return JSON.parse(await readFile(recordPath(), 'utf8')) as InstalledRecord;
-  } catch {
-    return undefined;
-  }
-}
+const fileStats = (directory: string) => stampFiles(directory, Object.values(ocrFiles));
 
 export async function installedOcr(initArgs: Record<string, unknown>): Promise<InstallResult | undefined> {
   const source = await findSource(initArgs);
-  const record = await readRecord();
+  const record = await readRecord<OcrRecord>(installedRecordFile(OCR_MODULE_NAME));
   if (!source || !record || record.directory !== source.directory) return undefined;
   if (JSON.stringify(await fileStats(source.directory)) !== JSON.stringify(record.files)) return undefined;
   return { source: record.source, directory: record.directory, checksum: record.checksum, fresh: false };
@@ -85,7 +81,7 @@ export async function installOcr(initArgs: Record<string, unknown>, progress: In
   }
   progress('checksumming the model files', 1, steps);
   const checksum = await checksumFiles(ocrFilePaths(source.directory));
-  const record: InstalledRecord = {
+  const record: OcrRecord = {
     source: source.label,
     directory: source.directory,
     checksum,
@@ -93,10 +89,7 @@ export async function installOcr(initArgs: Record<string, unknown>, progress: In
     installed: new Date().toISOString(),
   };
   progress('recording the installation', 2, steps);
-  await mkdir(paths.module(OCR_MODULE_NAME), { recursive: true });
-  const tmp = `${recordPath()}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(record, null, 2));
-  await rename(tmp, recordPath());
+  await writeRecord(installedRecordFile(OCR_MODULE_NAME), record);
   progress('done', steps, steps);
   return { source: source.label, directory: source.directory, checksum, fresh: true };
 }

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { paths } from '../../hub/home.js';
-import { fetchVerified, fromLocalPath, SourceError } from '../../hub/url-source.js';
+import { paths } from '../../artifacts/home.js';
+import { namedSource, type ModelSources } from '../../artifacts/sources.js';
+import { fetchVerified, fromLocalPath, SourceError } from '../../artifacts/url-source.js';
 import { CLASSIFIER_CONTRACT, CLASSIFIER_FILE, CLASSIFIER_WHERE, MASK_CLASSIFIER_ENV } from './classifier-spec.js';
 
 // Where the mask classifier comes from: init_args (model_path, directory, url + sha256), else the environment.
@@ -31,22 +32,26 @@ function fileIn(path: string, label: string): string {
   return path;
 }
 
+/** The classifier's sources, in order: a file or folder in init_args, a pinned URL in init_args, the environment. */
+export function classifierSources(module: string): ModelSources {
+  return {
+    module,
+    sources: [
+      { kind: 'path', initArgs: ['model_path', 'directory'] },
+      { kind: 'named-url', urlArg: 'url', sha256Arg: 'sha256' },
+      { kind: 'path', initArgs: [], env: MASK_CLASSIFIER_ENV },
+    ],
+  };
+}
+
 /** Where the classifier is named, or undefined when it is named nowhere. Never downloads. */
 export function locateClassifier(module: string, initArgs: Record<string, unknown>): ClassifierLocation | undefined {
-  const str = (key: string) => (typeof initArgs[key] === 'string' && initArgs[key] !== '' ? (initArgs[key] as string) : undefined);
-  const modelPath = str('model_path');
-  if (modelPath) return { path: fileIn(modelPath, 'init_args.model_path'), label: `init_args.model_path ${modelPath}` };
-  const directory = str('directory');
-  if (directory) return { path: fileIn(directory, 'init_args.directory'), label: `init_args.directory ${directory}` };
-  const url = str('url');
-  if (url) {
-    const sha256 = str('sha256');
-    if (!sha256) throw new MissingClassifierError(`${module}: init_args.url needs init_args.sha256, the pinned sha256 of the file`);
-    return { path: join(paths.module(module), 'downloads', `${sha256.toLowerCase()}.onnx`), label: `init_args.url ${url}`, sha256: sha256.toLowerCase(), url };
-  }
-  const fromEnv = process.env[MASK_CLASSIFIER_ENV];
-  if (fromEnv && fromEnv.trim()) return { path: fileIn(fromEnv, MASK_CLASSIFIER_ENV), label: `${MASK_CLASSIFIER_ENV} ${fromEnv}` };
-  return undefined;
+  const named = namedSource(classifierSources(module), initArgs);
+  if (!named) return undefined;
+  if ('path' in named) return { path: fileIn(named.path.path, named.path.label), label: `${named.path.label} ${named.path.path}` };
+  const { url, sha256 } = named.url;
+  if (!sha256) throw new MissingClassifierError(`${module}: init_args.url needs init_args.sha256, the pinned sha256 of the file`);
+  return { path: join(paths.module(module), 'downloads', `${sha256}.onnx`), label: `init_args.url ${url}`, sha256, url };
 }
 
 export function missingClassifierMessage(module: string): string {

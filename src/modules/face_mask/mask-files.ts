@@ -1,2 +1,2 @@
 /** The files of a prepared mask module (kept apart so inference threads import only this). */
-export const maskFiles = { face: 'face.onnx', classifier: 'classifier.onnx', info: 'info.json' };
+export const maskFiles = { face: 'face.onnx', classifier: 'classifier.onnx' };

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { sha256File } from '../../hub/checksum.js';
-import { paths } from '../../hub/home.js';
-import { tfjsModelFiles } from '../../backends/tfjs/model-files.js';
+import { combineSums, sha256File } from '../../artifacts/checksum.js';
+import { findPrepared, placePrepared } from '../../artifacts/prepared-cache.js';
+import { tfjsModelFiles } from '../../artifacts/tfjs/model-files.js';
 import { blazefaceMediapipe } from '../blazeface_mediapipe/index.js';
 import type { InstallProgress, InstallResult } from '../types.js';
 import { CLASSIFIER_CONTRACT, CLASSIFIER_SIZE } from './classifier-spec.js';
@@ -16,9 +15,7 @@ import { maskFiles } from './mask-files.js';
 // copied side by side under HUB_HOME/modules/<module>/<checksum of both>/, so every process and thread loads
 // the same files whatever happens to the originals afterwards.
 
-
-const cacheDir = (module: string, checksum: string) => join(paths.module(module), checksum.slice(0, 16));
-const combined = (face: string, classifier: string) => createHash('sha256').update(`${face}\0${classifier}`).digest('hex');
+const describe = (face: string, classifier: string) => `face detector ${face}; mask classifier ${classifier}`;
 
 export async function installedMask(module: string, initArgs: Record<string, unknown>): Promise<InstallResult | undefined> {
   const location = locateClassifier(module, initArgs);
@@ -27,13 +24,8 @@ export async function installedMask(module: string, initArgs: Record<string, unk
   if (!face) return undefined;
   const sha = location.sha256 ?? (existsSync(location.path) ? await sha256File(location.path) : undefined);
   if (!sha) return undefined;
-  const checksum = combined(face.checksum, sha);
-  const directory = cacheDir(module, checksum);
-  if (!existsSync(join(directory, maskFiles.info))) return undefined;
-  return { source: describe(face.source, location.label), directory, checksum, fresh: false };
+  return findPrepared({ module }, combineSums([face.checksum, sha]), describe(face.source, location.label));
 }
-
-const describe = (face: string, classifier: string) => `face detector ${face}; mask classifier ${classifier}`;
 
 export async function installMask(module: string, initArgs: Record<string, unknown>, progress: InstallProgress = () => {}): Promise<InstallResult> {
   // The missing classifier is reported before anything is downloaded.
@@ -44,26 +36,23 @@ export async function installMask(module: string, initArgs: Record<string, unkno
   const face = (await blazefaceMediapipe.installed({})) ?? (await blazefaceMediapipe.install({}, (step) => progress(`face detector: ${step}`, 0, steps)));
   progress('finding the mask classifier', 1, steps);
   const classifier = await resolveClassifier(module, location, (step) => progress(step, 1, steps));
-  const checksum = combined(face.checksum, classifier.sha256);
-  const directory = cacheDir(module, checksum);
+  const checksum = combineSums([face.checksum, classifier.sha256]);
   const source = describe(face.source, location.label);
-  if (existsSync(join(directory, maskFiles.info))) {
+  const hit = findPrepared({ module }, checksum, source);
+  if (hit) {
     progress('already prepared', steps, steps);
-    return { source, directory, checksum, fresh: false };
+    return hit;
   }
   progress('checking the mask classifier', 2, steps);
   await checkClassifier(module, classifier.path);
   progress('copying the models', 3, steps);
-  const temp = `${directory}.tmp-${process.pid}`;
-  await rm(temp, { recursive: true, force: true });
-  await mkdir(temp, { recursive: true });
-  await copyFile(join(face.directory, tfjsModelFiles.onnx), join(temp, maskFiles.face));
-  await copyFile(classifier.path, join(temp, maskFiles.classifier));
-  await writeFile(join(temp, maskFiles.info), JSON.stringify({ source, checksum, classifierSha256: classifier.sha256, prepared: new Date().toISOString() }, null, 2));
-  await rm(directory, { recursive: true, force: true });
-  await rename(temp, directory);
+  const info = { source, checksum, classifierSha256: classifier.sha256, prepared: new Date().toISOString() };
+  const result = await placePrepared({ module }, info, async (directory) => {
+    await copyFile(join(face.directory, tfjsModelFiles.onnx), join(directory, maskFiles.face));
+    await copyFile(classifier.path, join(directory, maskFiles.classifier));
+  });
   progress('done', steps, steps);
-  return { source, directory, checksum, fresh: true };
+  return result;
 }
 
 /** The classifier must load, take [N,3,128,128] and give [N,2]; otherwise it is refused with the contract. */

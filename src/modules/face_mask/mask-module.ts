@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { HUMAN_MODELS } from '../../backends/tfjs/human-models.js';
+import { HUMAN_MODELS } from '../../artifacts/tfjs/human-models.js';
 import { mapImages } from '../../media/index.js';
 import { arg } from '../contract/arguments.js';
 import { defineModule } from '../contract/define-module.js';

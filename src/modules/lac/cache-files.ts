@@ -2,13 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LacLexicon } from './pipeline.js';
 
-/** The files of a prepared LAC model in its cache folder. */
+/** The files of a prepared LAC model in its cache folder (its record, info.json, is the artifacts layer's). */
 export const lacFiles = {
   model: 'model.onnx',
   crf: 'crf.f32',
   vocab: 'vocab.json',
   tags: 'tags.json',
-  info: 'info.json',
 };
 
 export interface LacVocabFile {

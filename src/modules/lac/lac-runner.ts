@@ -4,7 +4,7 @@
 // rows and elements), so what is checked and measured is what the server answers.
 
 import * as ort from 'onnxruntime-node';
-import type { LacArtifacts } from './convert.js';
+import type { LacArtifacts } from '../../artifacts/convert/paddle/lac-convert.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, sequentialPieces, type LacLimits } from './pipeline.js';
 import { sessionOptions } from '../../backends/onnx-session.js';
 import { LAC_SESSION_OPTIONS, tagPieces, type LacNetwork } from './run-batch.js';

@@ -1,5 +1,5 @@
 import type * as ort from 'onnxruntime-node';
-import { LAC_INPUT_SEQ_LENS, LAC_INPUT_WORD_IDS, LAC_OUTPUT_EMISSIONS } from './lac-graph.js';
+import { LAC_INPUT_SEQ_LENS, LAC_INPUT_WORD_IDS, LAC_OUTPUT_EMISSIONS } from './graph-names.js';
 import type { LacBatch } from './pipeline.js';
 import { viterbiDecode } from './viterbi.js';
 import { Tensor } from 'onnxruntime-node';

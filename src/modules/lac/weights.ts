@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checksumFiles } from '../../hub/checksum.js';
-import { fetchDebianPackage } from '../../hub/debian.js';
-import { paths } from '../../hub/home.js';
-import type { InstallProgress, InstallResult } from '../types.js';
+import { convertLacDirectory, type LacArtifacts } from '../../artifacts/convert/paddle/lac-convert.js';
+import { installedConverted, prepareConverted, type ConvertedModel, type FoundFiles } from '../../artifacts/converted.js';
+import { fetchDebianPackage } from '../../artifacts/debian.js';
+import type { InstallProgress } from '../../artifacts/progress.js';
+import type { InstallResult } from '../../artifacts/record.js';
+import { triedPlaces, walkSources } from '../../artifacts/sources.js';
 import { LAC_DEBIAN_PACKAGE, LAC_DIR_ENV, LAC_SYSTEM_DIR } from './manifest.js';
-import { convertLacDirectory } from './convert.js';
 import { LacRunner } from './lac-runner.js';
 import { lacFiles, type LacVocabFile } from './cache-files.js';
 
@@ -26,107 +27,82 @@ export function findLacDir(dir: string): string | undefined {
   return undefined;
 }
 
-/** What the conversion reads; q2b.dic counts where a model has one, so adding it converts again. */
-function sourceFiles(dir: string): string[] {
-  const q2b = join(dir, 'q2b.dic');
-  return [...TENSORS.map((t) => join(dir, 'model_baseline', t)), join(dir, 'word.dic'), join(dir, 'tag.dic'), ...(existsSync(q2b) ? [q2b] : [])];
-}
+/** LAC's sources, in order: a folder the user names, then Debian's python3-jieba (installed, else downloaded). */
+const lacModel: ConvertedModel = {
+  cache: { module: 'lac' },
+  sources: {
+    module: 'lac',
+    sources: [
+      { kind: 'path', initArgs: ['directory'], env: LAC_DIR_ENV },
+      { kind: 'debian', package: LAC_DEBIAN_PACKAGE, installedAt: LAC_SYSTEM_DIR },
+    ],
+  },
+  named: (named) => {
+    const dir = findLacDir(named.path);
+    const where = named.fromEnv ? `${named.label}=${named.path}` : `${named.label} ${named.path}`;
+    if (!dir) throw new Error(`lac: ${where} holds no LAC model (expected model_baseline/, word.dic, tag.dic)`);
+    return { dir, label: named.fromEnv ? `${named.label} ${dir}` : `directory ${dir}` };
+  },
+  // What the conversion reads; q2b.dic counts where a model has one, so adding it converts again.
+  files: (dir) => {
+    const q2b = join(dir, 'q2b.dic');
+    return [...TENSORS.map((t) => join(dir, 'model_baseline', t)), join(dir, 'word.dic'), join(dir, 'tag.dic'), ...(existsSync(q2b) ? [q2b] : [])];
+  },
+};
 
-function cacheDir(checksum: string): string {
-  return join(paths.module('lac'), checksum.slice(0, 16));
-}
-
-const installedRecord = () => join(paths.module('lac'), 'installed.json');
-
-async function readCached(checksum: string, source: string): Promise<InstallResult | undefined> {
-  const directory = cacheDir(checksum);
-  if (!existsSync(join(directory, lacFiles.info))) return undefined;
-  return { source, directory, checksum, fresh: false };
-}
-
-/** Explicitly named folders: init_args.directory, then the environment. A named folder that is wrong is an error. */
-function namedDir(initArgs: Record<string, unknown>): { dir: string; label: string } | undefined {
-  const given = initArgs.directory as string | undefined;
-  if (given) {
-    const dir = findLacDir(given);
-    if (!dir) throw new Error(`lac: init_args.directory ${given} holds no LAC model (expected model_baseline/, word.dic, tag.dic)`);
-    return { dir, label: `directory ${dir}` };
-  }
-  const fromEnv = process.env[LAC_DIR_ENV];
-  if (fromEnv) {
-    const dir = findLacDir(fromEnv);
-    if (!dir) throw new Error(`lac: ${LAC_DIR_ENV}=${fromEnv} holds no LAC model (expected model_baseline/, word.dic, tag.dic)`);
-    return { dir, label: `${LAC_DIR_ENV} ${dir}` };
-  }
-  return undefined;
-}
-
-export async function installedLac(initArgs: Record<string, unknown>): Promise<InstallResult | undefined> {
-  const named = namedDir(initArgs);
-  if (named) return readCached(await checksumFiles(sourceFiles(named.dir)), named.label);
-  if (!existsSync(installedRecord())) return undefined;
-  const record = JSON.parse(await readFile(installedRecord(), 'utf8')) as { checksum: string; source: string };
-  return readCached(record.checksum, record.source);
+export function installedLac(initArgs: Record<string, unknown>): Promise<InstallResult | undefined> {
+  return installedConverted(lacModel, initArgs);
 }
 
 export async function installLac(initArgs: Record<string, unknown>, progress: InstallProgress = () => {}): Promise<InstallResult> {
   const steps = 4;
   progress('finding the LAC weights', 0, steps);
-  let source = namedDir(initArgs);
   let dispose: (() => Promise<void>) | undefined;
-  if (!source && findLacDir(LAC_SYSTEM_DIR)) source = { dir: LAC_SYSTEM_DIR, label: `Debian package ${LAC_DEBIAN_PACKAGE} (${LAC_SYSTEM_DIR})` };
-  if (!source) {
-    progress(`downloading Debian package ${LAC_DEBIAN_PACKAGE}`, 0, steps);
-    await mkdir(paths.tmp(), { recursive: true });
-    try {
-      const fetched = await fetchDebianPackage(LAC_DEBIAN_PACKAGE, paths.tmp());
+  const walked = await walkSources<FoundFiles>(lacModel.sources, initArgs, {
+    path: async (named) => lacModel.named(named),
+    debian: async (deb) => {
+      if (deb.installedAt && findLacDir(deb.installedAt)) return { dir: deb.installedAt, label: `Debian package ${deb.package} (${deb.installedAt})` };
+      progress(`downloading Debian package ${deb.package}`, 0, steps);
+      const fetched = await fetchDebianPackage(deb.package);
       dispose = fetched.dispose;
       const dir = findLacDir(fetched.root);
-      if (!dir) throw new Error(`the package ${LAC_DEBIAN_PACKAGE} holds no jieba/lac_small folder`);
-      source = { dir, label: `Debian package ${LAC_DEBIAN_PACKAGE} (apt-get download)` };
-    } catch (error) {
-      await dispose?.();
-      throw new Error(`lac: no source of weights worked. Tried init_args.directory, ${LAC_DIR_ENV}, ${LAC_SYSTEM_DIR} and ` +
-        `\`apt-get download ${LAC_DEBIAN_PACKAGE}\` (${(error as Error).message}). Install it with ` +
-        `\`apt-get install ${LAC_DEBIAN_PACKAGE}\`, or point ${LAC_DIR_ENV} at a jieba lac_small folder (the PyPI sdist jieba-0.42.1 has one).`);
-    }
+      if (!dir) throw new Error(`the package ${deb.package} holds no jieba/lac_small folder`);
+      return { dir, label: `Debian package ${deb.package} (apt-get download)` };
+    },
+  });
+  const source = walked.found;
+  if (!source) {
+    await dispose?.();
+    const tried = triedPlaces(lacModel.sources);
+    throw new Error(`lac: no source of weights worked. Tried ${tried.slice(0, -1).join(', ')} and ${tried.at(-1)} ` +
+      `(${walked.failures.map((e) => e.message).join('; ')}). Install it with ` +
+      `\`apt-get install ${LAC_DEBIAN_PACKAGE}\`, or point ${LAC_DIR_ENV} at a jieba lac_small folder (the PyPI sdist jieba-0.42.1 has one).`);
   }
   try {
     progress('checking the source files', 1, steps);
-    const checksum = await checksumFiles(sourceFiles(source.dir));
-    const cached = await readCached(checksum, source.label);
-    if (cached) {
-      await recordInstalled(checksum, source.label);
-      progress('already converted', steps, steps);
-      return cached;
-    }
-    progress('converting the Paddle tensors to ONNX', 2, steps);
-    const artifacts = await convertLacDirectory(source.dir);
-    const directory = cacheDir(checksum);
-    const staging = `${directory}.tmp-${process.pid}`;
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    const vocab: LacVocabFile = { oovId: artifacts.oovId, chars: Object.fromEntries(artifacts.vocab), charMap: Object.fromEntries(artifacts.charMap) };
-    await writeFile(join(staging, lacFiles.model), artifacts.onnx);
-    await writeFile(join(staging, lacFiles.crf), new Uint8Array(artifacts.crf.buffer, artifacts.crf.byteOffset, artifacts.crf.byteLength));
-    await writeFile(join(staging, lacFiles.vocab), JSON.stringify(vocab));
-    await writeFile(join(staging, lacFiles.tags), JSON.stringify(artifacts.tags));
-
-    progress('checking the converted model', 3, steps);
-    await checkConverted(artifacts);
-    await writeFile(join(staging, lacFiles.info), JSON.stringify({ source: source.label, checksum, converted: new Date().toISOString() }, null, 2));
-    await rm(directory, { recursive: true, force: true });
-    await rename(staging, directory);
-    await recordInstalled(checksum, source.label);
-    progress('done', steps, steps);
-    return { source: source.label, directory, checksum, fresh: true };
+    return await prepareConverted(lacModel, source, async () => {
+      progress('converting the Paddle tensors to ONNX', 2, steps);
+      const artifacts = await convertLacDirectory(source.dir);
+      progress('checking the converted model', 3, steps);
+      await checkConverted(artifacts);
+      return { info: { converted: new Date().toISOString() }, write: (directory) => writeLacFiles(directory, artifacts) };
+    }, progress, steps);
   } finally {
     await dispose?.();
   }
 }
 
+/** The prepared folder's files (cache-files.ts names them; the inference threads read them). */
+async function writeLacFiles(directory: string, artifacts: LacArtifacts): Promise<void> {
+  const vocab: LacVocabFile = { oovId: artifacts.oovId, chars: Object.fromEntries(artifacts.vocab), charMap: Object.fromEntries(artifacts.charMap) };
+  await writeFile(join(directory, lacFiles.model), artifacts.onnx);
+  await writeFile(join(directory, lacFiles.crf), new Uint8Array(artifacts.crf.buffer, artifacts.crf.byteOffset, artifacts.crf.byteLength));
+  await writeFile(join(directory, lacFiles.vocab), JSON.stringify(vocab));
+  await writeFile(join(directory, lacFiles.tags), JSON.stringify(artifacts.tags));
+}
+
 // A converted graph must reproduce a known analysis, or it is not cached.
-async function checkConverted(artifacts: Awaited<ReturnType<typeof convertLacDirectory>>): Promise<void> {
+async function checkConverted(artifacts: LacArtifacts): Promise<void> {
   const runner = await LacRunner.create(artifacts);
   try {
     const [result] = await runner.run(['今天是个好日子']);
@@ -136,11 +112,4 @@ async function checkConverted(artifacts: Awaited<ReturnType<typeof convertLacDir
   } finally {
     await runner.close?.();
   }
-}
-
-async function recordInstalled(checksum: string, source: string): Promise<void> {
-  await mkdir(paths.module('lac'), { recursive: true });
-  const tmp = `${installedRecord()}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify({ checksum, source }, null, 2));
-  await rename(tmp, installedRecord());
 }

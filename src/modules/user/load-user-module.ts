@@ -4,7 +4,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { UsageError, hubError } from '../../errors/catalogue.js';
-import { sha256File } from '../../hub/checksum.js';
+import { sha256File } from '../../artifacts/checksum.js';
 import type { OnnxFileModel } from '../../models/onnx-file.js';
 import { arg } from '../contract/arguments.js';
 import { defineModule } from '../contract/define-module.js';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { ElemType, GraphBuilder, attr, floatTensor, tensorValueInfo } from '../../backends/onnx-graph.js';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { placeFolder } from '../../artifacts/atomic.js';
+import { ElemType, GraphBuilder, attr, floatTensor, tensorValueInfo } from '../../artifacts/convert/onnx-graph.js';
 import { UsageError } from '../../errors/catalogue.js';
 
 // `hub new module NAME`: a user module that runs as it is: module.mjs, a small model.onnx (a softmax classifier
@@ -96,18 +97,14 @@ test('${name} answers its example with one ranked list per row', async () => {
 export async function scaffoldModule(name: string, parent = process.cwd()): Promise<string> {
   if (!NAME.test(name)) throw new UsageError(`module name "${name}" is not allowed: expected lower case letters, digits and _, starting with a letter (e.g. my_classifier)`);
   const folder = resolve(parent, name);
-  if (existsSync(folder)) throw new UsageError(`${folder} exists already: choose another name, or remove it first`);
-  // Written beside, then renamed: an interrupted run leaves no half-made module.
-  const temp = join(dirname(folder), `.${basename(folder)}.tmp-${process.pid}`);
-  await mkdir(temp, { recursive: true });
-  try {
+  const exists = () => new UsageError(`${folder} exists already: choose another name, or remove it first`);
+  if (existsSync(folder)) throw exists();
+  // Written beside, then renamed: an interrupted run leaves no half-made module, and one made meanwhile is kept.
+  const placed = await placeFolder(folder, async (temp) => {
     await writeFile(join(temp, 'module.mjs'), moduleSource(name));
     await writeFile(join(temp, 'model.onnx'), starterModel());
     await writeFile(join(temp, 'test.mjs'), testSource(name));
-    await rename(temp, folder);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    throw error;
-  }
+  }, () => true);
+  if (!placed) throw exists();
   return folder;
 }

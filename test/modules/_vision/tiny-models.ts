@@ -1,4 +1,4 @@
-import { ElemType, GraphBuilder, attr, floatTensor, int32Tensor, int64Tensor, tensorValueInfo } from '../../../src/backends/onnx-graph.js';
+import { ElemType, GraphBuilder, attr, floatTensor, int32Tensor, int64Tensor, tensorValueInfo } from '../../../src/artifacts/convert/onnx-graph.js';
 
 // Tiny ONNX models with the signatures of the real exports, built here so tests need no downloaded weights.
 

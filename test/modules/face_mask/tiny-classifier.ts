@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { attr, ElemType, floatTensor, GraphBuilder, tensorValueInfo } from '../../../src/backends/onnx-graph.js';
+import { attr, ElemType, floatTensor, GraphBuilder, tensorValueInfo } from '../../../src/artifacts/convert/onnx-graph.js';
 
 // A mask classifier small enough to build in a test: mean colour of the crop -> 2 scores -> softmax. Faces whose
 // crop is redder than blue are "MASK", the others "NO MASK": meaningless as a classifier, but it has the

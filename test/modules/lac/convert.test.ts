@@ -4,7 +4,7 @@ import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { convertLacDirectory, loadLacTensors } from '../../../src/modules/lac/convert.js';
+import { convertLacDirectory, loadLacTensors } from '../../../src/artifacts/convert/paddle/lac-convert.js';
 import { encodeText } from '../../../src/modules/lac/segment.js';
 import { writeTinyLac, type TinyLacSpec } from './paddle-files.js';
 import { paddleLacEmissions, seededRandom } from './paddle-reference.js';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, ElemType, tensorValueInfo } from '../../../src/backends/onnx-graph.js';
-import { appendGru, paddleGruToOnnx, stackDirections, type GruSpec } from '../../../src/modules/lac/lac-graph.js';
+import { GraphBuilder, ElemType, tensorValueInfo } from '../../../src/artifacts/convert/onnx-graph.js';
+import { appendGru, paddleGruToOnnx, stackDirections, type GruSpec } from '../../../src/artifacts/convert/paddle/lac-graph.js';
 import { paddleGru, seededRandom } from './paddle-reference.js';
 
 // Paddle's GRU computed by hand vs. ONNX Runtime running the mapped weights, on a tiny random layer.

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { convertLacDirectory, loadLacTensors, type LacArtifacts } from '../../../src/modules/lac/convert.js';
+import { convertLacDirectory, loadLacTensors, type LacArtifacts } from '../../../src/artifacts/convert/paddle/lac-convert.js';
 import { LacRunner } from '../../../src/modules/lac/lac-runner.js';
 import { encodeText } from '../../../src/modules/lac/segment.js';
 import { parseUserDict } from '../../../src/modules/lac/user-dict.js';

@@ -1,7 +1,7 @@
 // Paddle's equations written out in plain JS (float64), independent of the ONNX mapping, so tests can
 // check the converted graph against what Paddle computes rather than against itself.
 
-import type { LacTensors, LacTensorName } from '../../../src/modules/lac/lac-tensors.js';
+import type { LacTensors, LacTensorName } from '../../../src/artifacts/convert/paddle/lac-tensors.js';
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readPaddleTensor } from '../../../src/modules/lac/paddle-tensor.js';
+import { readPaddleTensor } from '../../../src/artifacts/convert/paddle/paddle-tensor.js';
 import { tensorFile } from './paddle-files.js';
 
 const values = [1.5, -2.25, 3, 0.125, -0.5, 1e-3];

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GraphBuilder, ElemType, attr, floatTensor, int64Tensor, tensorValueInfo } from '../../../src/backends/onnx-graph.js';
+import { GraphBuilder, ElemType, attr, floatTensor, int64Tensor, tensorValueInfo } from '../../../src/artifacts/convert/onnx-graph.js';
 
 // A tiny senta classifier built in the tests: embedding -> bidirectional LSTM (final states, honouring
 // seq_lens) -> fc tanh -> fc softmax, with senta's signature. Weights are hand-set where they decide the

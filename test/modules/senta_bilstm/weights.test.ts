@@ -5,7 +5,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { installSenta, installedSenta, type SentaUrlSource } from '../../../src/modules/senta_bilstm/weights.js';
+import type { UrlSource } from '../../../src/artifacts/sources.js';
+import { installSenta, installedSenta } from '../../../src/modules/senta_bilstm/weights.js';
 import { freshHubHome, requireLacOrSkip } from '../../helpers/cli.js';
 import { buildTinySenta, tinyVocabText, writeTinySentaDir } from './tiny-senta.js';
 
@@ -94,10 +95,10 @@ describe('a pinned download', () => {
   });
   after(() => server.close());
 
-  const source = (label: string, modelSha = sha(model)): SentaUrlSource => ({
+  const source = (label: string, modelSha = sha(model), vocabUrl = `${base}/senta/vocab.txt`): UrlSource => ({
+    kind: 'url',
     label,
-    model: { url: `${base}/senta/model.onnx`, sha256: modelSha },
-    vocab: { url: `${base}/senta/vocab.txt`, sha256: sha(vocab) },
+    files: [{ name: 'model.onnx', url: `${base}/senta/model.onnx`, sha256: modelSha }, { name: 'vocab.txt', url: vocabUrl, sha256: sha(vocab) }],
   });
 
   test('downloads both files once into HUB_HOME, then finds them without downloading again', async (t) => {
@@ -125,7 +126,7 @@ describe('a pinned download', () => {
     assert.equal(good.source, 'good mirror');
 
     process.env.HUB_HOME = freshHubHome();
-    const missing: SentaUrlSource = { ...source('gone mirror'), vocab: { url: `${base}/gone/vocab.txt`, sha256: sha(vocab) } };
+    const missing = source('gone mirror', sha(model), `${base}/gone/vocab.txt`);
     await assert.rejects(installSenta({}, undefined, [bad, missing]), (error: Error) => {
       assert.match(error.message, /^senta_bilstm: no download of the weights worked: /);
       assert.match(error.message, new RegExp(`checksum mismatch for ${base}/senta/model\\.onnx: expected sha256 ${'cd'.repeat(32)}, got ${sha(model)}`));

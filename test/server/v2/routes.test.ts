@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ElemType, GraphBuilder, tensorValueInfo } from '../../../src/backends/onnx-graph.js';
+import { ElemType, GraphBuilder, tensorValueInfo } from '../../../src/artifacts/convert/onnx-graph.js';
 import { OnnxFileModel } from '../../../src/models/onnx-file.js';
 import { InferencePool } from '../../../src/scheduler/pool.js';
 import { v2Routes, type V2Model } from '../../../src/server/v2/routes.js';

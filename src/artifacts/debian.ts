@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { paths } from './home.js';
 
 const run = promisify(execFile);
 // What apt says when its lists lack the package (it may know the name from another package's dependencies).
@@ -32,10 +33,11 @@ async function download(pkg: string, cwd: string): Promise<void> {
 
 /**
  * Downloads a Debian package with apt-get (no root needed once apt's lists exist; as root, lists that do not
- * know it are updated first) and unpacks it with dpkg-deb into a fresh folder under `parent`. Returns the
- * unpacked root and a function that removes it all.
+ * know it are updated first) and unpacks it with dpkg-deb into a fresh folder under `parent` (HUB_HOME/tmp).
+ * Returns the unpacked root and a function that removes it all.
  */
-export async function fetchDebianPackage(pkg: string, parent: string): Promise<{ root: string; dispose: () => Promise<void> }> {
+export async function fetchDebianPackage(pkg: string, parent = paths.tmp()): Promise<{ root: string; dispose: () => Promise<void> }> {
+  await mkdir(parent, { recursive: true });
   const work = await mkdtemp(join(parent, `${pkg}-`));
   try {
     await download(pkg, work);

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { extract } from 'tar';
+import { placeFolder } from './atomic.js';
+import { digestFile } from './checksum.js';
 import { paths } from './home.js';
 import { fetchUnpinned } from './url-source.js';
 
@@ -55,9 +56,7 @@ export function parseIntegrity(integrity: string): { algorithm: 'sha512' | 'sha3
 }
 
 export async function fileIntegrity(path: string, algorithm: string): Promise<string> {
-  const hash = createHash(algorithm);
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `${algorithm}-${hash.digest('base64')}`;
+  return `${algorithm}-${await digestFile(path, algorithm, 'base64')}`;
 }
 
 /** What went wrong, in npm's words: its --json error (code and summary), else the first lines of stderr. */
@@ -157,22 +156,19 @@ export async function fetchNpmFiles(request: NpmFilesRequest): Promise<string[]>
       throw new NpmSourceError(`integrity mismatch for ${spec}: expected ${expected.algorithm}-${expected.digest}, got ${actual}; the tarball was discarded`);
     }
     progress(`extracting ${files.length} file${files.length === 1 ? '' : 's'} of ${spec}`, 2, steps);
-    const staging = join(work, 'files');
-    await mkdir(staging, { recursive: true });
     const wanted = new Set(files.map((f) => `package/${f.split(sep).join('/')}`));
-    // Only regular files that were asked for; strip "package/" so files land at their package paths.
-    await extract({
-      file: tarball,
-      cwd: staging,
-      strip: 1,
-      strict: true,
-      filter: (path, entry) => wanted.has(path.replace(/^\.\//, '')) && (!('type' in entry) || entry.type === 'File'),
+    await placeFolder(dest, async (staging) => {
+      // Only regular files that were asked for; strip "package/" so files land at their package paths.
+      await extract({
+        file: tarball,
+        cwd: staging,
+        strip: 1,
+        strict: true,
+        filter: (path, entry) => wanted.has(path.replace(/^\.\//, '')) && (!('type' in entry) || entry.type === 'File'),
+      });
+      const missing = files.filter((f) => !existsSync(join(staging, f)));
+      if (missing.length > 0) throw new NpmSourceError(`${spec} does not contain ${missing.join(', ')}`);
     });
-    const missing = files.filter((f) => !existsSync(join(staging, f)));
-    if (missing.length > 0) throw new NpmSourceError(`${spec} does not contain ${missing.join(', ')}`);
-    await rm(dest, { recursive: true, force: true });
-    await mkdir(join(dest, '..'), { recursive: true });
-    await rename(staging, dest);
     progress(`fetched ${spec}`, steps, steps);
     return files.map((f) => join(dest, f));
   } finally {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { create } from 'tar';
-import { fetchNpmFiles, fileIntegrity, parseIntegrity } from '../../src/hub/npm-source.js';
+import { fetchNpmFiles, fileIntegrity, parseIntegrity } from '../../src/artifacts/npm-source.js';
 
 // The npm source with a stand-in for the npm command: a script that "packs" a tarball made here, or fails the
 // way npm does offline. The real registry is exercised by the e2e tests, which install from it.

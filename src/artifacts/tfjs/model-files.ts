@@ -1,2 +1,2 @@
 /** The files of a converted TF.js model in its cache folder (kept apart so inference threads import only this). */
-export const tfjsModelFiles = { onnx: 'model.onnx', info: 'info.json' };
+export const tfjsModelFiles = { onnx: 'model.onnx' };

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fetchDebianPackage } from '../../src/hub/debian.js';
+import { fetchDebianPackage } from '../../src/artifacts/debian.js';
 import { LAC_SYSTEM_DIR, freshHubHome, lacWeights, requireLacOrSkip, runHub } from '../helpers/cli.js';
 
 // Every place LAC's weights can come from: Debian's archive, a folder named by init_args or the environment.

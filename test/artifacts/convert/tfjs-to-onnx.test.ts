@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { float16ToFloat32 } from '../../src/backends/tfjs/float16.js';
-import { decodeWeights, readTfjsModel, type TfConst, type TfGraphModel, type TfNode } from '../../src/backends/tfjs/model-json.js';
-import { tfjsGraphToOnnx, transposeData } from '../../src/backends/tfjs/to-onnx.js';
+import { float16ToFloat32 } from '../../../src/artifacts/convert/tfjs/float16.js';
+import { decodeWeights, readTfjsModel, type TfConst, type TfGraphModel, type TfNode } from '../../../src/artifacts/convert/tfjs/model-json.js';
+import { tfjsGraphToOnnx, transposeData } from '../../../src/artifacts/convert/tfjs/to-onnx.js';
 
 // The TF.js -> ONNX converter against a plain-JS NHWC reference of the same ops, on a graph built here with
 // every kind of node the shipped detectors use (fused convolutions, depthwise, SAME padding with odd sizes,

@@ -3,15 +3,12 @@
 // Padding positions (t >= seq_lens[b]) produce values that must be ignored; GRU's sequence_lens keeps
 // them from leaking into real positions, in both directions.
 
-import { GraphBuilder, ElemType, attr, floatTensor, int64Tensor, tensorValueInfo } from '../../backends/onnx-graph.js';
+import { GraphBuilder, ElemType, attr, floatTensor, int64Tensor, tensorValueInfo } from '../onnx-graph.js';
+import { LAC_INPUT_SEQ_LENS, LAC_INPUT_WORD_IDS, LAC_OUTPUT_EMISSIONS } from '../../../modules/lac/graph-names.js';
 import { checkLacShapes, type LacTensorName, type LacTensors } from './lac-tensors.js';
 import { paddleGruToOnnx, stackDirections, type OnnxGruWeights } from './paddle-gru.js';
 
 export { paddleGruToOnnx, stackDirections, type OnnxGruWeights } from './paddle-gru.js';
-
-export const LAC_INPUT_WORD_IDS = 'word_ids';
-export const LAC_INPUT_SEQ_LENS = 'seq_lens';
-export const LAC_OUTPUT_EMISSIONS = 'emissions';
 
 export interface GruSpec {
   hidden: number;

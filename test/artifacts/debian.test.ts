@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fetchDebianPackage, listsNeedUpdate } from '../../src/hub/debian.js';
+import { fetchDebianPackage, listsNeedUpdate } from '../../src/artifacts/debian.js';
 
 // When a download of a Debian package may try `apt-get update` first: apt does not know the package, and we are root.
 

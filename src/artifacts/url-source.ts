@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { writeFileWith } from './atomic.js';
 import { normaliseSha256, sha256File } from './checksum.js';
 import { fsErrorWords } from './fs-errors.js';
 
@@ -162,11 +163,6 @@ async function fetchFile(
   const unreachable = (why: string) => new SourceError(`cannot download ${url}: ${why}; ${hint}`);
 
   const finalPath = resolve(dest);
-  await onDisk(mkdir(dirname(finalPath), { recursive: true })).catch((error: Error) => {
-    throw new SourceError(`cannot create the folder of ${finalPath}: ${error.message}`);
-  });
-  const part = join(dirname(finalPath), `.${basename(finalPath)}.part-${process.pid}-${randomBytes(4).toString('hex')}`);
-
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
@@ -176,7 +172,6 @@ async function fetchFile(
   arm();
 
   let response: IncomingMessage | undefined;
-  let file: FileHandle | undefined;
   try {
     try {
       response = await openUrl(target, controller.signal);
@@ -190,42 +185,40 @@ async function fetchFile(
     if (total !== undefined && total > maxBytes) {
       throw new SourceError(`cannot download ${url}: it is ${total} bytes, more than the limit of ${maxBytes} bytes; nothing was saved`);
     }
-
-    file = await onDisk(open(part, 'w'));
-    const hash = createHash('sha256');
+    const body = response;
     let received = 0;
-    progress(0, total);
-    try {
-      for await (const chunk of response as AsyncIterable<Buffer>) {
-        arm();
-        received += chunk.length;
-        if (received > maxBytes) {
-          throw new SourceError(`cannot download ${url}: it sent more than the limit of ${maxBytes} bytes; the download was stopped and nothing was saved`);
+    let actual = '';
+    // The file reaches its name only when its sum matched; any error below leaves nothing behind.
+    await writeFileWith(finalPath, async (file) => {
+      const hash = createHash('sha256');
+      progress(0, total);
+      try {
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          arm();
+          received += chunk.length;
+          if (received > maxBytes) {
+            throw new SourceError(`cannot download ${url}: it sent more than the limit of ${maxBytes} bytes; the download was stopped and nothing was saved`);
+          }
+          hash.update(chunk);
+          await onDisk(file.write(chunk));
+          progress(received, total);
         }
-        hash.update(chunk);
-        await onDisk(file.write(chunk));
-        progress(received, total);
+      } catch (error) {
+        if (error instanceof SourceError || error instanceof DiskError) throw error;
+        throw unreachable(networkReason(error, controller.signal));
       }
-    } catch (error) {
-      if (error instanceof SourceError || error instanceof DiskError) throw error;
-      throw unreachable(networkReason(error, controller.signal));
-    }
-    if (total !== undefined && received !== total) throw unreachable(`the connection ended after ${received} of ${total} bytes`);
-    const actual = hash.digest('hex');
-    if (expected !== undefined && actual !== expected) {
-      throw new SourceError(`checksum mismatch for ${url}: expected sha256 ${expected}, got ${actual}; the download was discarded`);
-    }
-    await onDisk(file.sync());
-    await onDisk(file.close());
-    file = undefined;
-    await onDisk(rename(part, finalPath));
+      if (total !== undefined && received !== total) throw unreachable(`the connection ended after ${received} of ${total} bytes`);
+      actual = hash.digest('hex');
+      if (expected !== undefined && actual !== expected) {
+        throw new SourceError(`checksum mismatch for ${url}: expected sha256 ${expected}, got ${actual}; the download was discarded`);
+      }
+    }, { tag: 'part' });
     return { path: finalPath, sha256: actual, bytes: received, url };
   } catch (error) {
     response?.destroy();
-    await file?.close().catch(() => {});
-    await rm(part, { force: true });
-    if (error instanceof DiskError) throw new SourceError(`cannot save ${url} as ${finalPath}: ${error.message}`);
-    throw error;
+    if (error instanceof SourceError) throw error;
+    // Whatever else failed was the local disk (creating the folder or the file, writing, renaming).
+    throw new SourceError(`cannot save ${url} as ${finalPath}: ${(error as Error)?.message ?? String(error)}`);
   } finally {
     clearTimeout(timer);
   }
@@ -262,13 +255,4 @@ export async function fromLocalPath(path: string, sha256?: string, what = 'the p
     if (actual !== expected) throw new SourceError(`checksum mismatch for ${what} ${path}: expected sha256 ${expected}, got ${actual}`);
   }
   return { path: full, kind: 'file', bytes: info.size, sha256: actual };
-}
-
-/** The path named by `init_args[key]`, else by the environment variable `env`, with a label for messages. */
-export function namedLocalPath(initArgs: Record<string, unknown>, key: string, env: string): { path: string; label: string } | undefined {
-  const given = initArgs[key];
-  if (typeof given === 'string' && given !== '') return { path: given, label: `init_args.${key}` };
-  const fromEnv = process.env[env];
-  if (fromEnv && fromEnv.trim() !== '') return { path: fromEnv, label: env };
-  return undefined;
 }

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SourceError, fetchVerified, fromLocalPath, namedLocalPath } from '../../src/hub/url-source.js';
+import { SourceError, fetchVerified, fromLocalPath } from '../../src/artifacts/url-source.js';
 import { freePort } from '../helpers/cli.js';
 
 // Downloads against a real HTTP server on 127.0.0.1, and local paths on a temporary folder.
@@ -130,7 +130,7 @@ describe('fetchVerified', () => {
   });
 });
 
-describe('fromLocalPath and namedLocalPath', () => {
+describe('fromLocalPath', () => {
   const dir = mkdtempSync(join(tmpdir(), 'local-source-'));
   const file = join(dir, 'model.onnx');
   writeFileSync(file, body);
@@ -145,17 +145,5 @@ describe('fromLocalPath and namedLocalPath', () => {
     assert.deepEqual(await fromLocalPath(dir), { path: dir, kind: 'directory' });
     await assert.rejects(fromLocalPath(dir, sum, 'init_args.directory'), /init_args\.directory .* is a folder; a sha256 pins a single file/);
     await assert.rejects(fromLocalPath('/nonexistent/senta', undefined, 'init_args.directory'), /^SourceError: init_args\.directory \/nonexistent\/senta does not exist$/);
-  });
-
-  test('init_args wins over the environment; empty values count as unset', () => {
-    process.env.HUB_TEST_DIR = '/from/env';
-    try {
-      assert.deepEqual(namedLocalPath({ directory: '/from/args' }, 'directory', 'HUB_TEST_DIR'), { path: '/from/args', label: 'init_args.directory' });
-      assert.deepEqual(namedLocalPath({}, 'directory', 'HUB_TEST_DIR'), { path: '/from/env', label: 'HUB_TEST_DIR' });
-      process.env.HUB_TEST_DIR = '';
-      assert.equal(namedLocalPath({ directory: '' }, 'directory', 'HUB_TEST_DIR'), undefined);
-    } finally {
-      delete process.env.HUB_TEST_DIR;
-    }
   });
 });

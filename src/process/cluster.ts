@@ -1,35 +1,33 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { ServingConfig } from '../config/schema.js';
-import type { InstallResult } from '../modules/types.js';
 import { PrimaryMetrics } from './cluster-metrics.js';
 import { onShutdownSignal } from './signals.js';
 
 // --use_multiprocess: N processes share the port through node:cluster, each with its own inference threads.
 // The primary only supervises: it restarts a process that dies, drains them all on SIGINT/SIGTERM, and gathers
-// their metrics when one of them is scraped.
+// their metrics when one of them is scraped. Each process asks for its start once it listens for the answer
+// (a message sent before that would be lost), and then starts as a single process does (start.ts).
 
-export interface WorkerPayload {
+export interface WorkerStart {
   config: ServingConfig;
-  installed: InstallResult[];
   /** The PID file's token, which every serving process proves (identity.ts). */
   identity: string;
 }
 
-export type WorkerMessage = { type: 'ready' } | { type: 'failed'; message: string };
+/** Messages from a serving process to the primary. */
+export type WorkerMessage = { type: 'hub:waiting' } | { type: 'hub:ready' } | { type: 'hub:failed'; message: string };
+/** The primary's answer to 'hub:waiting'. */
+export interface StartMessage {
+  type: 'hub:start';
+  start: WorkerStart;
+}
 
-export const PAYLOAD_ENV = 'HUB_SERVING_WORKER_PAYLOAD';
 const RESTART_DELAY_MS = 1000;
 
-export function runPrimary(
-  config: ServingConfig,
-  installed: InstallResult[],
-  identity: string,
-  onReady: () => Promise<void>,
-  onStopped: () => Promise<void>,
-): Promise<void> {
+export function runPrimary(start: WorkerStart, onReady: () => Promise<void>, onStopped: () => Promise<void>): Promise<void> {
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.js', import.meta.url)) });
-  const env = { [PAYLOAD_ENV]: JSON.stringify({ config, installed, identity } satisfies WorkerPayload) };
+  const { processes } = start.config;
   const workers = new Set<Worker>();
   const metrics = new PrimaryMetrics();
   let stopping = false;
@@ -38,14 +36,16 @@ export function runPrimary(
   return new Promise((resolve, reject) => {
     let ready = 0;
     const fork = () => {
-      const worker = cluster.fork(env);
+      const worker = cluster.fork();
       workers.add(worker);
       worker.on('message', (message: WorkerMessage) => {
         metrics.handle(worker, message);
-        if (message.type === 'ready' && !allReady && ++ready === config.processes) {
+        if (message?.type === 'hub:waiting') {
+          worker.send({ type: 'hub:start', start } satisfies StartMessage);
+        } else if (message?.type === 'hub:ready' && !allReady && ++ready === processes) {
           allReady = true;
           onReady().then(resolve, reject);
-        } else if (message.type === 'failed' && !allReady) {
+        } else if (message?.type === 'hub:failed' && !allReady) {
           stopping = true;
           for (const w of workers) w.process.kill('SIGTERM');
           reject(new Error(message.message));
@@ -59,7 +59,7 @@ export function runPrimary(
         setTimeout(() => !stopping && fork(), RESTART_DELAY_MS).unref();
       });
     };
-    for (let i = 0; i < config.processes; i++) fork();
+    for (let i = 0; i < processes; i++) fork();
 
     onShutdownSignal(async (signal) => {
       stopping = true;

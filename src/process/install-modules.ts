@@ -1,17 +1,21 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import { paths } from '../hub/home.js';
 import type { ResolvedModule } from '../modules/resolve.js';
 import type { InstallProgress, InstallResult } from '../modules/types.js';
-import { say } from './output.js';
 
-// Install progress: InstallProgress reports steps (done/total of a few steps) or, while a file downloads,
-// bytes (done/total in bytes). On a terminal: a bar, with the size, rate and time left for downloads. Elsewhere
-// (logs, pipes, CI): one line per step, never one per chunk.
+// Preparing a module's weights, for `hub install`, `hub run` and the start of a server. InstallProgress reports
+// steps (done/total of a few steps) or, while a file downloads, bytes (done/total in bytes). On a terminal: a
+// bar, with the size, rate and time left for downloads. Elsewhere (logs, pipes, CI): one line per step, never
+// one per chunk.
 
 /** Totals above this are bytes of a download, not counts of steps. */
 const BYTES_ABOVE = 1024;
+
+// The bar is for terminals only: a server started by a supervisor does not load it.
+const loadBars = (): typeof CliProgress => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
@@ -29,8 +33,9 @@ export function describeDownload(received: number, total: number, elapsedSeconds
   return `${mb(received)} of ${mb(total)} MB, ${mb(rate)} MB/s, ${received >= total ? 'done' : `${duration(left)} left`}`;
 }
 
-function progressFor(name: string, stream: NodeJS.WriteStream): { progress: InstallProgress; stop: () => void } {
-  const line = (text: string) => (stream === process.stdout ? say(text) : stream.write(`${text}\n`));
+function progressFor(name: string, stream: NodeJS.WriteStream | null): { progress: InstallProgress; stop: () => void } {
+  if (stream === null) return { progress: () => {}, stop: () => {} };
+  const line = (text: string) => stream.write(`${text}\n`);
   if (!stream.isTTY) {
     let last = '';
     return {
@@ -41,7 +46,8 @@ function progressFor(name: string, stream: NodeJS.WriteStream): { progress: Inst
       stop: () => {},
     };
   }
-  let bar: cliProgress.SingleBar | undefined;
+  const cliProgress = loadBars();
+  let bar: CliProgress.SingleBar | undefined;
   let mode: 'steps' | 'bytes' | undefined;
   let downloadStarted = 0;
   const start = (next: 'steps' | 'bytes', total: number, done: number, payload: Record<string, string>) => {
@@ -72,9 +78,10 @@ function progressFor(name: string, stream: NodeJS.WriteStream): { progress: Inst
 /**
  * Uses prepared weights where the cache has them, else installs them. `force` prepares again from the source:
  * the module's folder under HUB_HOME is set aside first (so no cached conversion is reused) and put back if the
- * new preparation fails, so a failed `hub install --force` leaves the old one working.
+ * new preparation fails, so a failed `hub install --force` leaves the old one working. Progress goes to `stream`;
+ * null prints none.
  */
-export async function ensureInstalled(module: ResolvedModule, force = false, stream: NodeJS.WriteStream = process.stdout): Promise<InstallResult> {
+export async function ensureInstalled(module: ResolvedModule, force = false, stream: NodeJS.WriteStream | null = process.stdout): Promise<InstallResult> {
   const { definition, initArgs } = module;
   const cached = force ? undefined : await definition.installed(initArgs);
   if (cached) return cached;

@@ -12,6 +12,7 @@ import { ModelRepository } from '../models/repository.js';
 import { moduleAsV2 } from './v2/module-model.js';
 import type { V2Model } from './v2/routes.js';
 import { Metrics, type ModelLoad } from './metrics.js';
+import { setImageLimits } from '../media/image-limits.js';
 
 // One process's server: its HTTP listener, its inference threads and its loaded modules. It listens before the
 // modules are loaded, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz 503
@@ -38,9 +39,6 @@ export interface Service {
 
 const RELEASE_SESSIONS = new URL('../backends/release-sessions.worker.js', import.meta.url).href;
 
-/** Inference tasks allowed to wait per thread before requests get 503. */
-const QUEUE_PER_THREAD = 256;
-
 /**
  * Listens, then loads the modules (`modules` may be a function that installs them first). Resolves once
  * listening; `loaded` says when the service is ready.
@@ -53,7 +51,8 @@ export async function startService(
   /** The PID file's token, proven to `hub serving stop` and `status` over loopback (process/identity.ts). */
   identity?: string,
 ): Promise<Service> {
-  const pool = new InferencePool({ devices, maxQueue: QUEUE_PER_THREAD * devices.length, intraOpThreads: 1 });
+  const pool = new InferencePool({ devices, maxQueue: config.queuePerThread * devices.length, intraOpThreads: 1 });
+  setImageLimits(config.imageLimits);
   const served = new Map<string, ServedModule>();
   /** What /v2 serves: modules with a tensor interface, and ONNX files. */
   const v2 = new Map<string, V2Model>();

@@ -2,11 +2,11 @@ import { DeviceError, probeDevices, selectDevices, type Device } from '../backen
 import { isOnnxFile, type ServingConfig } from '../config/schema.js';
 import { UsageError } from '../errors/catalogue.js';
 import { resolveModules, type ResolvedModule } from '../modules/resolve.js';
-import { startService, type Service, type ServiceModule } from '../server/service.js';
+import { listenError, startService, type Service, type ServiceModule } from '../server/service.js';
 import { ensureInstalled } from './install-modules.js';
 import { createLogger } from './log.js';
 import { processStartTime, readPidFile, removePidFile, servingProcessProven, writePidFile, type PidRecord } from './pidfile.js';
-import { portInUse } from './port.js';
+import { listenProblem } from './port.js';
 import { onShutdownSignal } from './signals.js';
 import { announceReady, describeModel, type Reporter } from './start-lines.js';
 
@@ -45,15 +45,17 @@ export async function planServing(config: ServingConfig, report: Reporter): Prom
   return { config, modules, files, devices: devicesFor(config) };
 }
 
-/** Refuses a port where a server of ours runs (by its PID file) or that something else holds. */
+/**
+ * Refuses a port where a server of ours runs (by its PID file), that something else holds, or that cannot be
+ * had (a privileged port, an address not of this machine): said before any weights are prepared or loaded.
+ */
 export async function claimPort(config: ServingConfig): Promise<void> {
   const existing = await readPidFile(config.port);
   if (existing && (await servingProcessProven(existing))) {
     throw new UsageError(`Hub Serving already runs on port ${config.port} (pid ${existing.pid}); stop it with \`hub serving stop -p ${config.port}\` or choose another port`);
   }
-  if (await portInUse(config.port, config.host)) {
-    throw new UsageError(`Port ${config.port} is occupied, please change it (-p <port>)`);
-  }
+  const problem = await listenProblem(config.port, config.host);
+  if (problem) throw listenError(problem, config);
 }
 
 /**
@@ -107,12 +109,13 @@ export async function startServing(config: ServingConfig, options: StartOptions)
   const record = clusterWorker ? undefined : pidRecord(plan, identity);
   if (record) await claimPort(config);
 
-  // Listening first: /healthz answers and /readyz says "loading" while weights are prepared and loaded.
-  const service = await startService(config, async () => {
-    if (record) report.say(`listening on ${config.host}:${config.port}; loading ${record.module.join(', ')} (/readyz answers 503 until loaded)`);
-    return prepareModules(plan, report, clusterWorker ? null : process.stdout);
-  }, plan.devices, createLogger(), identity);
-  if (record) await writePidFile(record);
+  // /healthz answers and /readyz says "loading" while weights are prepared and loaded.
+  const prepare = () => prepareModules(plan, report, clusterWorker ? null : process.stdout);
+  const service = await startService(config, prepare, plan.devices, createLogger(), identity);
+  if (record) {
+    report.say(`listening on ${config.host}:${config.port}; /readyz answers 503 until ${record.module.join(', ')} ${record.module.length > 1 ? 'are' : 'is'} loaded`);
+    await writePidFile(record);
+  }
 
   let stopping = false;
   onShutdownSignal(async (signal) => {

@@ -14,9 +14,9 @@ import type { V2Model } from './v2/routes.js';
 import { Metrics, type ModelLoad } from './metrics.js';
 import { setImageLimits } from '../media/image-limits.js';
 
-// One process's server: its HTTP listener, its inference threads and its loaded modules. It listens before the
-// modules are loaded, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz 503
-// "loading") while weights are prepared and sessions created, and a port already taken fails the start at once.
+// One process's server: its HTTP listener, its inference threads and its loaded modules. It listens without
+// waiting for the modules, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz
+// 503 "loading") while weights are prepared and sessions created.
 
 export interface ServiceModule {
   resolved: ResolvedModule;
@@ -40,8 +40,9 @@ export interface Service {
 const RELEASE_SESSIONS = new URL('../backends/release-sessions.worker.js', import.meta.url).href;
 
 /**
- * Listens, then loads the modules (`modules` may be a function that installs them first). Resolves once
- * listening; `loaded` says when the service is ready.
+ * Loads the modules (`modules` may be a function that prepares them first) while the app is built and starts
+ * listening, so that the inference threads create their sessions while the main thread builds routes. Resolves
+ * once listening; `loaded` says when the service is ready.
  */
 export async function startService(
   config: ServingConfig,
@@ -61,6 +62,28 @@ export async function startService(
   const repository = new ModelRepository(config.modelControl.folders, v2, pool, modelContext);
   const aliases = new Map<string, string>();
   const state: AppState = { ready: false, draining: false };
+
+  const loading = (async () => {
+    for (const { resolved, installed } of typeof modules === 'function' ? await modules() : modules) {
+      const loadedModule = await resolved.definition.load({ initArgs: resolved.initArgs, pool, log: logger.child({ module: resolved.definition.manifest.name }), schedule: config.schedule, observe: (model, load) => metrics.observeModel(model, load) }, installed);
+      const name = resolved.definition.manifest.name;
+      served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
+      if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
+      if (resolved.definition.tensors) v2.set(name, moduleAsV2({ ...resolved.definition, tensors: resolved.definition.tensors }, loadedModule, resolved.predictArgs));
+      else if (loadedModule.v2) v2.set(name, loadedModule.v2);
+    }
+    for (const request of config.modules.filter(isOnnxFile)) {
+      repository.adopt(await loadOnnxFile(request.name, request.path!, pool, modelContext));
+    }
+  })();
+  // Handled below once listening (or not); this keeps an early failure from being reported as unhandled.
+  loading.catch(() => {});
+  /** Frees what loading made; after `loading` has settled, for a thread ended inside onnxruntime aborts the process. */
+  const release = async () => {
+    for (const module of served.values()) await module.loaded.close?.();
+    await pool.close();
+  };
+
   let app: FastifyInstance | undefined;
   try {
     app = await buildApp({
@@ -70,34 +93,22 @@ export async function startService(
     });
     await listenQuietly(app, config);
   } catch (error) {
+    state.draining = true;
     await app?.close();
-    await pool.close();
+    await loading.catch(() => {});
+    await release();
     throw listenError(error, config);
   }
   const listening = app;
 
-  const loaded = (async () => {
-    try {
-      for (const { resolved, installed } of typeof modules === 'function' ? await modules() : modules) {
-        const loadedModule = await resolved.definition.load({ initArgs: resolved.initArgs, pool, log: logger.child({ module: resolved.definition.manifest.name }), schedule: config.schedule, observe: (model, load) => metrics.observeModel(model, load) }, installed);
-        const name = resolved.definition.manifest.name;
-        served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
-        if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
-        if (resolved.definition.tensors) v2.set(name, moduleAsV2({ ...resolved.definition, tensors: resolved.definition.tensors }, loadedModule, resolved.predictArgs));
-        else if (loadedModule.v2) v2.set(name, loadedModule.v2);
-      }
-      for (const request of config.modules.filter(isOnnxFile)) {
-        repository.adopt(await loadOnnxFile(request.name, request.path!, pool, modelContext));
-      }
-    } catch (error) {
-      state.draining = true;
-      await listening.close();
-      for (const module of served.values()) await module.loaded.close?.();
-      await pool.close();
-      throw error;
-    }
+  const loaded = loading.then(() => {
     state.ready = true;
-  })();
+  }, async (error: unknown) => {
+    state.draining = true;
+    await listening.close();
+    await release();
+    throw error;
+  });
   // Callers await `loaded`; this keeps a failure from also being reported as unhandled before they do.
   loaded.catch(() => {});
 
@@ -140,7 +151,8 @@ async function listenQuietly(app: FastifyInstance, config: ServingConfig): Promi
   }
 }
 
-function listenError(error: unknown, config: ServingConfig): unknown {
+/** A failure to listen in words a user can act on (a UsageError), or the error itself when it is another. */
+export function listenError(error: unknown, config: ServingConfig): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return new UsageError(`Port ${config.port} is occupied, please change it (-p <port>), or stop what runs there (hub serving stop -p ${config.port})`);
   if (code === 'EACCES') return new UsageError(`--port: ${config.port} needs privileges this user lacks; use a port above 1023`);

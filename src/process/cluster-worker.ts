@@ -16,7 +16,7 @@ function fail(error: unknown): void {
 process.on('message', (message: StartMessage) => {
   if (message?.type !== 'hub:start') return;
   const { config, identity } = message.start;
-  startServing(config, { report: quiet, identity, clusterWorker: true }).then((service) => {
+  startServing(config, { report: quiet, identity, clusterWorker: true, replacement: message.replacement }).then((service) => {
     if (service) send({ type: 'hub:ready' });
   }, fail);
 });

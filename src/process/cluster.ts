@@ -21,6 +21,8 @@ export type WorkerMessage = { type: 'hub:waiting' } | { type: 'hub:ready' } | { 
 export interface StartMessage {
   type: 'hub:start';
   start: WorkerStart;
+  /** Started in place of a process that died: it takes connections only once ready. */
+  replacement: boolean;
 }
 
 const RESTART_DELAY_MS = 1000;
@@ -35,13 +37,13 @@ export function runPrimary(start: WorkerStart, onReady: () => Promise<void>, onS
 
   return new Promise((resolve, reject) => {
     let ready = 0;
-    const fork = () => {
+    const fork = (replacement: boolean) => {
       const worker = cluster.fork();
       workers.add(worker);
       worker.on('message', (message: WorkerMessage) => {
         metrics.handle(worker, message);
         if (message?.type === 'hub:waiting') {
-          worker.send({ type: 'hub:start', start } satisfies StartMessage);
+          worker.send({ type: 'hub:start', start, replacement } satisfies StartMessage);
         } else if (message?.type === 'hub:ready' && !allReady && ++ready === processes) {
           allReady = true;
           onReady().then(resolve, reject);
@@ -56,10 +58,10 @@ export function runPrimary(start: WorkerStart, onReady: () => Promise<void>, onS
         if (stopping) return;
         process.stderr.write(`warning: serving process ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another\n`);
         metrics.restarts.inc();
-        setTimeout(() => !stopping && fork(), RESTART_DELAY_MS).unref();
+        setTimeout(() => !stopping && fork(true), RESTART_DELAY_MS).unref();
       });
     };
-    for (let i = 0; i < processes; i++) fork();
+    for (let i = 0; i < processes; i++) fork(false);
 
     onShutdownSignal(async (signal) => {
       stopping = true;

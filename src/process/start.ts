@@ -97,6 +97,8 @@ export interface StartOptions {
    * file and the lines for a person; this process only listens, loads and stops on a signal.
    */
   clusterWorker?: boolean;
+  /** One started in place of a serving process that died: it listens only once loaded (startService). */
+  replacement?: boolean;
 }
 
 /**
@@ -104,14 +106,14 @@ export interface StartOptions {
  * while loading. Stops on SIGINT or SIGTERM, then exits.
  */
 export async function startServing(config: ServingConfig, options: StartOptions): Promise<Service | undefined> {
-  const { report, identity, clusterWorker = false } = options;
+  const { report, identity, clusterWorker = false, replacement = false } = options;
   const plan = await planServing(config, report);
   const record = clusterWorker ? undefined : pidRecord(plan, identity);
   if (record) await claimPort(config);
 
   // /healthz answers and /readyz says "loading" while weights are prepared and loaded.
   const prepare = () => prepareModules(plan, report, clusterWorker ? null : process.stdout);
-  const service = await startService(config, prepare, plan.devices, createLogger(), identity);
+  const service = await startService(config, prepare, plan.devices, createLogger(), identity, replacement);
   if (record) {
     report.say(`listening on ${config.host}:${config.port}; /readyz answers 503 until ${record.module.join(', ')} ${record.module.length > 1 ? 'are' : 'is'} loaded`);
     await writePidFile(record);

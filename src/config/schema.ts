@@ -51,6 +51,8 @@ export interface ServingConfig {
   modules: ModuleRequest[];
   port: number;
   host: string;
+  /** The probes' own port, answered from a thread of its own; 0 or absent: none. */
+  healthPort?: number;
   useGpu: boolean;
   gpus: number[];
   useMultiprocess: boolean;
@@ -115,6 +117,7 @@ export function toServingConfig(file: ParsedFile): ServingConfig {
   return {
     modules,
     port: file.port,
+    healthPort: file.health_port,
     host: file.host,
     useGpu: file.use_gpu,
     gpus: parseGpus(file.gpu),

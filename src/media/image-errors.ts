@@ -1,4 +1,4 @@
-import { HubError, hubError } from '../errors/catalogue.js';
+import { hubError, type HubError } from '../errors/catalogue.js';
 
 // What image modules answer about bad images. Every message starts with the item, e.g. "images[2]: ...",
 // so a client sending many images knows which one to fix.
@@ -9,7 +9,7 @@ export function itemLabel(index: number, field = 'images'): string {
 
 /** The item is not something we can decode: 400. */
 export function badImage(index: number, detail: string, field = 'images'): HubError {
-  return new HubError('INVALID_ARGUMENT', `${itemLabel(index, field)}: ${detail}`);
+  return hubError('INVALID_ARGUMENT', `${itemLabel(index, field)}: ${detail}`);
 }
 
 export function notAnImage(index: number, field = 'images'): HubError {

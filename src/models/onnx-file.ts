@@ -1,67 +1,41 @@
 import { basename } from 'node:path';
 import type { ModelSignature, TensorMetadata } from '../backends/onnx-metadata.js';
 import { hubError } from '../errors/catalogue.js';
-import { scheduleWith, type Batcher } from '../scheduler/batcher.js';
-import { modelBatcher } from '../scheduler/model-batcher.js';
-import type { InferencePool } from '../scheduler/pool.js';
+import { inferModel, openModel, type ModelHandle } from '../modules/contract/model-handle.js';
 import type { CallContext, ModuleContext } from '../modules/types.js';
 import { specOf } from '../server/v2/datatypes.js';
 import { TensorError, type DecodedTensor } from '../server/v2/tensor-codec.js';
 import { shapeMismatch } from '../server/v2/shape.js';
-import type { OnnxDescribeTask, OnnxRunTask } from './onnx-run.worker.js';
-import { splitOutputs, stackInputs, stackKey } from './stack.js';
+import type { OnnxItem } from './onnx-run.infer.js';
+import { stackKey } from './stack.js';
 import type { WireTensor } from './wire-tensor.js';
 import type { V2Model } from '../server/v2/routes.js';
 
 // Any ONNX file served with no code: its signature comes from the model, requests' tensors are checked
 // against it, and where the model has a batch dimension, concurrent requests are stacked into one call by the
-// scheduler (a request is one item of as many rows as its batch). Outputs go back to each request.
-
-const RUN = new URL('./onnx-run.worker.js', import.meta.url).href;
-const RELEASE = new URL('./release-model.worker.js', import.meta.url).href;
-/** While unloading, how often to look whether the model's calls are done. */
-const IDLE_POLL_MS = 10;
+// scheduler (a request is one item of as many rows as its batch). Outputs go back to each request. The file is
+// a model of the module contract like any module's: opened in every thread, fed through its batcher.
 
 export const ONNX_DEFAULT_SCHEDULE = { maxBatchSize: 32, maxElements: 32, maxQueueDelayMs: 0, maxQueueSize: 1024 };
 
-interface Item {
-  size: number;
-  key: string;
-  feeds: Record<string, WireTensor>;
-}
-
-export interface InferResult {
-  outputs: Record<string, WireTensor>;
-}
+const onnxRun = inferModel<typeof import('./onnx-run.infer.js').default>(new URL('./onnx-run.infer.js', import.meta.url), ONNX_DEFAULT_SCHEDULE,
+  // Rows are what a call is limited by; without a batch dimension every request is its own call.
+  (schedule, signature) => (signature.batchDimension ? { ...schedule, maxElements: schedule.maxBatchSize } : { ...schedule, maxBatchSize: 1 }));
 
 export class OnnxFileModel {
-  private readonly batcher: Batcher<Item, Record<string, WireTensor>>;
   private closing = false;
 
   private constructor(
     readonly name: string,
     readonly path: string,
     readonly signature: ModelSignature,
-    private readonly pool: InferencePool,
-    context: Pick<ModuleContext, 'schedule' | 'observe'>,
-  ) {
-    const schedule = scheduleWith(ONNX_DEFAULT_SCHEDULE, context.schedule);
-    // Without a batch dimension every request is its own call.
-    const options = signature.batchDimension ? { ...schedule, maxElements: schedule.maxBatchSize } : { ...schedule, maxBatchSize: 1 };
-    const execute = async (items: Item[]) => {
-      const feeds = items.length === 1 ? items[0]!.feeds : stackInputs(items.map((i) => i.feeds));
-      const task: OnnxRunTask = { model: path, feeds };
-      const outputs = await pool.run<Record<string, WireTensor>>(RUN, task);
-      return items.length === 1 ? [outputs] : splitOutputs(outputs, items.map((i) => i.size));
-    };
-    this.batcher = modelBatcher(name, pool, context, options, execute);
-  }
+    private readonly handle: ModelHandle<OnnxItem, Record<string, WireTensor>, ModelSignature>,
+  ) {}
 
   /** Loads the model in every thread (a broken file fails here, not at the first request) and reads its signature. */
-  static async load(name: string, path: string, pool: InferencePool, context: Pick<ModuleContext, 'schedule' | 'observe'> = {}): Promise<OnnxFileModel> {
-    const task: OnnxDescribeTask = { model: path, describe: true };
-    const [signature] = await pool.broadcast<ModelSignature>(RUN, task);
-    return new OnnxFileModel(name, path, signature!, pool, context);
+  static async load(name: string, path: string, pool: ModuleContext['pool'], context: Pick<ModuleContext, 'schedule' | 'observe'> = {}): Promise<OnnxFileModel> {
+    const handle = await openModel(name, onnxRun, { model: path }, { ...context, pool });
+    return new OnnxFileModel(name, path, handle.info, handle);
   }
 
   static nameOf(path: string): string {
@@ -69,11 +43,11 @@ export class OnnxFileModel {
   }
 
   get queueLength(): number {
-    return this.batcher.queueLength;
+    return this.handle.queueLength;
   }
 
   get running(): number {
-    return this.batcher.running;
+    return this.handle.running;
   }
 
   /** Checks the request's tensors against the signature: every input given once, datatypes and shapes that fit. */
@@ -103,8 +77,7 @@ export class OnnxFileModel {
    */
   async close(): Promise<void> {
     this.closing = true;
-    while (this.batcher.queueLength > 0 || this.batcher.running > 0) await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
-    await this.pool.broadcast(RELEASE, { model: this.path });
+    await this.handle.close();
   }
 
   /** The model as the /v2 routes serve it. */
@@ -125,23 +98,23 @@ export class OnnxFileModel {
    * them with each other and with other requests' items. The results follow the items' order.
    */
   async inferItems(items: DecodedTensor[][], call: CallContext): Promise<Record<string, WireTensor>[]> {
-    if (this.closing) throw hubError('UNAVAILABLE', `model ${this.name} is being unloaded`);
+    if (this.closing) throw hubError('MODEL_UNLOADING', this.name);
     const entries = items.map((inputs) => {
       const feeds = this.feedsFor(inputs);
       const rows = this.signature.batchDimension ? Object.values(feeds)[0]!.dims[0]! : 1;
       return { size: Math.max(1, rows), key: stackKey(feeds), feeds };
     });
-    return this.batcher.submit(entries, call);
+    return this.handle.infer(entries, call);
   }
 
   /** Runs one request; outputs limited to `names` when given (unknown names are refused). */
   async infer(inputs: DecodedTensor[], names: string[] | undefined, call: CallContext): Promise<Record<string, WireTensor>> {
-    if (this.closing) throw hubError('UNAVAILABLE', `model ${this.name} is being unloaded`);
+    if (this.closing) throw hubError('MODEL_UNLOADING', this.name);
     const outputs = new Map<string, TensorMetadata>(this.signature.outputs.map((t) => [t.name, t]));
     for (const name of names ?? []) if (!outputs.has(name)) throw new TensorError(`output ${name} is not an output of ${this.name}; its outputs: ${[...outputs.keys()].join(', ')}`);
     const feeds = this.feedsFor(inputs);
     const rows = this.signature.batchDimension ? Object.values(feeds)[0]!.dims[0]! : 1;
-    const [result] = await this.batcher.submit([{ size: Math.max(1, rows), key: stackKey(feeds), feeds }], call);
+    const [result] = await this.handle.infer([{ size: Math.max(1, rows), key: stackKey(feeds), feeds }], call);
     if (!names) return result!;
     return Object.fromEntries(names.map((n) => [n, result![n]!]));
   }

@@ -1,5 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { hubError } from '../errors/catalogue.js';
 import type { ModuleContext } from '../modules/types.js';
 import type { InferencePool } from '../scheduler/pool.js';
 import type { V2Model } from '../server/v2/routes.js';
@@ -16,12 +17,6 @@ export interface RepositoryEntry {
   name: string;
   state: 'READY' | 'UNAVAILABLE';
   reason?: string;
-}
-
-export class RepositoryError extends Error {
-  constructor(readonly status: 400 | 404 | 409, message: string) {
-    super(message);
-  }
 }
 
 export class ModelRepository {
@@ -71,14 +66,14 @@ export class ModelRepository {
   async load(name: string): Promise<void> {
     return this.exclusive(name, async () => {
       if (this.files.has(name)) return; // loading a loaded model is a no-op, as the protocol has it
-      if (this.models.has(name)) throw new RepositoryError(409, `${name} is a module served since start, not a file of the repository`);
+      if (this.models.has(name)) throw hubError('BUILT_IN_MODULE', name);
       const path = await this.find(name);
-      if (!path) throw new RepositoryError(404, `no model ${JSON.stringify(name.slice(0, 64))} in the model repository (${name}.onnx or ${name}/model.onnx under the model folders)`);
+      if (!path) throw hubError('NOT_IN_REPOSITORY', name);
       let model: OnnxFileModel;
       try {
         model = await OnnxFileModel.load(name, path, this.pool, this.context);
       } catch (error) {
-        throw new RepositoryError(400, `model ${name} cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
+        throw hubError('MODEL_LOAD_FAILED', name, (error as Error).message.split('\n')[0]!);
       }
       this.adopt(model);
     });
@@ -94,8 +89,8 @@ export class ModelRepository {
     return this.exclusive(name, async () => {
       const model = this.files.get(name);
       if (!model) {
-        if (this.models.has(name)) throw new RepositoryError(409, `${name} is a module served since start; only ONNX files of the repository can be unloaded`);
-        throw new RepositoryError(404, `model ${JSON.stringify(name.slice(0, 64))} is not loaded`);
+        if (this.models.has(name)) throw hubError('BUILT_IN_MODULE', name);
+        throw hubError('MODEL_NOT_LOADED', name);
       }
       // Requests in flight finish (503 for new ones while it drains); then it is gone (404).
       await model.close();

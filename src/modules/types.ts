@@ -74,6 +74,8 @@ export interface ModuleDefinition {
   initSchema: z.ZodType<Record<string, unknown>>;
   /** Arguments of predict with defaults and types, for `hub show`. */
   describeArgs(): { name: string; type: string; default: unknown; help: string; required?: boolean }[];
+  /** The shape of one result (modules on the contract declare it; the contract suite checks it). */
+  resultSchema?: z.ZodType;
   /** Whether prepared weights are in the cache (no network, no conversion). */
   installed(initArgs: Record<string, unknown>): Promise<InstallResult | undefined>;
   install(initArgs: Record<string, unknown>, progress?: InstallProgress): Promise<InstallResult>;

@@ -113,7 +113,7 @@ export async function startServing(config: ServingConfig, options: StartOptions)
 
   // /healthz answers and /readyz says "loading" while weights are prepared and loaded.
   const prepare = () => prepareModules(plan, report, clusterWorker ? null : process.stdout);
-  const service = await startService(config, prepare, plan.devices, createLogger(), identity, replacement);
+  const service = await startService(config, prepare, plan.devices, createLogger(), identity, { listenOnceLoaded: replacement });
   if (record) {
     report.say(`listening on ${config.host}:${config.port}; /readyz answers 503 until ${record.module.join(', ')} ${record.module.length > 1 ? 'are' : 'is'} loaded`);
     await writePidFile(record);

@@ -141,9 +141,9 @@ function translatePoolError(error: unknown, signal?: AbortSignal): unknown {
   const message = (error as Error)?.message ?? String(error);
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
-    return reason instanceof HubError ? reason : hubError('UNAVAILABLE', 'the request was cancelled');
+    return reason instanceof HubError ? reason : hubError('CANCELLED');
   }
-  if (/queue is at limit/i.test(message)) return hubError('UNAVAILABLE', 'every inference thread is busy and the queue is full; retry shortly');
-  if (/terminat/i.test(message)) return hubError('UNAVAILABLE', 'an inference thread stopped; retry');
+  if (/queue is at limit/i.test(message)) return hubError('THREADS_BUSY');
+  if (/terminat/i.test(message)) return hubError('THREAD_STOPPED');
   return error;
 }

@@ -5,8 +5,6 @@ import type { Refusal } from './batcher.js';
 export function overloadRefusal(model: string): Refusal {
   return ({ items, queued, limit, retryAfter }) => {
     if (items > limit) return hubError('TOO_MANY_ITEMS', model, items, limit);
-    const error = hubError('OVERLOADED', model, queued, limit, retryAfter);
-    error.headers['retry-after'] = String(retryAfter);
-    return error;
+    return hubError('OVERLOADED', model, queued, limit, retryAfter).withHeaders({ 'retry-after': String(retryAfter) });
   };
 }

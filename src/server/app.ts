@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { HubError, hubError } from '../errors/catalogue.js';
+import { hubError, type ErrorName, type HubError } from '../errors/catalogue.js';
 import { AccessLog, REQUEST_ID_HEADER, REQUEST_ID_LOG_LABEL, requestId } from './access-log.js';
 import { isOpenRoute, keyCheck } from './security/auth.js';
 import { hostCheck } from './security/hosts.js';
@@ -66,15 +66,13 @@ export interface AppOptions {
 }
 
 /** Messages that only repeat the client's own URL are sent as they are; any other loses absolute paths. */
-const ECHOES_URL = new Set(['NOT_FOUND', 'METHOD_NOT_ALLOWED', 'UNKNOWN_MODULE', 'URL_TOO_LONG', 'BAD_URL']);
+const ECHOES_URL = new Set<ErrorName>(['NOT_FOUND', 'METHOD_NOT_ALLOWED', 'UNKNOWN_MODULE', 'URL_TOO_LONG', 'BAD_URL']);
 
 function shownToClient(error: HubError): HubError {
   if (ECHOES_URL.has(error.errorName)) return error;
   const message = withoutPaths(error.message);
   if (message === error.message) return error;
-  const shown = new HubError(error.errorName, message);
-  shown.headers = error.headers;
-  return shown;
+  return error.withMessage(message);
 }
 
 /** The reply's headers so far as text, for a refusal written straight to the socket. */
@@ -211,7 +209,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const refusal = (open ? undefined : checkHost(request.headers.host))
       ?? checkOrigin(request.headers.origin, request.headers.host)
       ?? (preflight || open ? undefined : checkKey(request.headers))
-      ?? (options.state.draining && request.url.startsWith('/predict/') ? hubError('UNAVAILABLE', 'the server is shutting down') : undefined);
+      ?? (options.state.draining && request.url.startsWith('/predict/') ? hubError('SHUTTING_DOWN') : undefined);
     done(refusal);
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -244,6 +242,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     serverVersion: PACKAGE_VERSION,
     models: () => v2Models,
     ready: () => options.state.ready && !options.state.draining,
+    draining: () => options.state.draining,
     bodyLimit: options.bodyLimit,
     maxElements: Math.floor(options.bodyLimit / 2),
     timeoutSeconds: options.timeoutSeconds,

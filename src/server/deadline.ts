@@ -1,17 +1,14 @@
 import type { FastifyReply } from 'fastify';
+import { hubError } from '../errors/catalogue.js';
 import type { CallContext } from '../modules/types.js';
 import type { CallTiming } from '../scheduler/batcher.js';
 
 // A request's deadline, shared by every protocol: at the timeout the client is answered even if work lingers.
 // The request's abort signal fires at the deadline or when the client goes away, so its queued work leaves the
 // scheduler and never runs; it is made only when a module reads it (a module that answers at once never pays).
+// Both ends are catalogue errors (504 TIMEOUT, 499 CLIENT_CLOSED), which each protocol shapes its own way.
 
-export interface DeadlineErrors {
-  timeout(seconds: number): Error;
-  gone(): Error;
-}
-
-export async function withDeadline<T>(seconds: number, reply: FastifyReply, errors: DeadlineErrors, timing: CallTiming, work: (call: CallContext) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(seconds: number, reply: FastifyReply, timing: CallTiming, work: (call: CallContext) => Promise<T>): Promise<T> {
   let controller: AbortController | undefined;
   let reason: unknown;
   const abort = (why: unknown) => {
@@ -19,7 +16,7 @@ export async function withDeadline<T>(seconds: number, reply: FastifyReply, erro
     controller?.abort(why);
   };
   const onClose = () => {
-    if (!reply.raw.writableFinished) abort(errors.gone());
+    if (!reply.raw.writableFinished) abort(hubError('CLIENT_CLOSED'));
   };
   const call: CallContext = {
     timing,
@@ -35,7 +32,7 @@ export async function withDeadline<T>(seconds: number, reply: FastifyReply, erro
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = errors.timeout(seconds);
+      const error = hubError('TIMEOUT', seconds);
       abort(error);
       reject(error);
     }, seconds * 1000);

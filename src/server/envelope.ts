@@ -1,12 +1,14 @@
 import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import { HubError, hubError } from '../errors/catalogue.js';
 
-// PaddleHub's reply shape: {"msg", "results", "status"}; status "000" means success.
+// PaddleHub's reply shape: {"msg", "results", "status"}; status "000" means success. An error reply adds
+// "error", the catalogue's name for the code, for clients that branch on names rather than numbers.
 
 export interface Envelope {
   msg: string;
   results: unknown;
   status: string;
+  error?: string;
 }
 
 export function success(results: unknown): Envelope {
@@ -14,7 +16,7 @@ export function success(results: unknown): Envelope {
 }
 
 export function failure(error: HubError): Envelope {
-  return { msg: error.message, results: '', status: error.status };
+  return { msg: error.message, results: '', status: error.status, error: error.label };
 }
 
 interface FrameworkError {
@@ -36,7 +38,7 @@ export function toHubError(error: unknown, context: { bodyLimit: number; content
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return hubError('UNSUPPORTED_MEDIA_TYPE', context.contentType);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return hubError('INVALID_ARGUMENT', 'the Content-Length header does not match the body');
+      return hubError('MALFORMED_BODY', 'the Content-Length header does not match the body');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return hubError('BODY_NOT_JSON', 'the body is empty');
     default:
@@ -44,7 +46,7 @@ export function toHubError(error: unknown, context: { bodyLimit: number; content
   }
   if (e.statusCode === 400 && e.message) {
     return context.contentType.startsWith('multipart/')
-      ? hubError('INVALID_ARGUMENT', `the multipart body is malformed: ${e.message}`)
+      ? hubError('MALFORMED_BODY', `the multipart body is malformed: ${e.message}`)
       : hubError('BODY_NOT_JSON', e.message);
   }
   if (e.statusCode === 413) return hubError('BODY_TOO_LARGE', context.bodyLimit);
@@ -77,11 +79,12 @@ export function clientErrorToHubError(error: unknown): HubError {
 
 /**
  * A complete HTTP/1.1 response carrying the envelope, to write straight to a socket; the connection closes.
- * `headers` (X-Request-Id, WWW-Authenticate, ...) are added; values with characters HTTP forbids are left out.
+ * The error's own headers and `headers` (X-Request-Id, ...) are added; values with characters HTTP forbids are
+ * left out.
  */
 export function rawErrorResponse(error: HubError, headers: Record<string, string> = {}): string {
   const body = JSON.stringify(failure(error));
-  const extra = Object.entries(headers)
+  const extra = Object.entries({ ...error.headers, ...headers })
     .filter(([name, value]) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && /^[\t\x20-\x7e]*$/.test(value)
       && !/^(content-type|content-length|connection|transfer-encoding)$/i.test(name))
     .map(([name, value]) => `${name}: ${value}\r\n`).join('');

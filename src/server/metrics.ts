@@ -12,7 +12,7 @@ import type { BatchStats } from '../scheduler/batcher.js';
  */
 const HTTP_REFUSALS = new Set<ErrorName>([
   'UNAUTHORIZED', 'HOST_NOT_ALLOWED', 'ORIGIN_NOT_ALLOWED', 'BODY_TOO_LARGE', 'TOO_MANY_PARTS', 'NESTED_TOO_DEEP',
-  'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'BAD_HTTP', 'URL_TOO_LONG', 'BAD_URL', 'UNAVAILABLE',
+  'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'BAD_HTTP', 'URL_TOO_LONG', 'BAD_URL', 'MODELS_LOADING', 'SHUTTING_DOWN',
 ]);
 
 /** What a model's scheduler shows of its load. */
@@ -61,7 +61,7 @@ export class Metrics {
 
   /** Counts a request the HTTP layer refused (`model`: the served module or model it was for, else ''). */
   refusedRequest(error: HubError, model = ''): void {
-    if (HTTP_REFUSALS.has(error.errorName)) this.refusals.inc({ model, reason: error.errorName.toLowerCase() });
+    if (HTTP_REFUSALS.has(error.errorName)) this.refusals.inc({ model, reason: error.label });
   }
 
   /** Hooks a model's scheduler to the metrics: its queue and calls in flight are read at each scrape. */

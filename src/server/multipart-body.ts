@@ -33,7 +33,7 @@ function multipartError(error: unknown, bodyLimit: number): HubError {
       return hubError('BODY_TOO_LARGE', bodyLimit);
     default:
       // busboy's own words ("Boundary not found", "Unexpected end of form"): short, and about the body.
-      return hubError('INVALID_ARGUMENT', `the multipart body is malformed: ${String(e.message ?? error).slice(0, 200)}`);
+      return hubError('MALFORMED_BODY', `the multipart body is malformed: ${String(e.message ?? error).slice(0, 200)}`);
   }
 }
 
@@ -83,7 +83,7 @@ export async function registerMultipart(app: FastifyInstance, bodyLimit: number)
         else if (Array.isArray(previous)) previous.push(value);
         else body[part.fieldname] = [previous, value];
       }
-      if (!terminated()) throw hubError('INVALID_ARGUMENT', 'the multipart body is malformed: it ends before its closing boundary');
+      if (!terminated()) throw hubError('MALFORMED_BODY', 'the multipart body is malformed: it ends before its closing boundary');
     } catch (error) {
       throw multipartError(error, bodyLimit);
     }

@@ -6,12 +6,14 @@ import { UsageError } from '../errors/catalogue.js';
 import type { ResolvedModule } from '../modules/resolve.js';
 import type { InstallResult } from '../modules/types.js';
 import { InferencePool } from '../scheduler/pool.js';
-import { buildApp, type AppState, type ServedModule } from './app.js';
+import { buildApp, type ServedModule } from './app.js';
 import { loadOnnxFile } from '../models/load-onnx-file.js';
 import { ModelRepository } from '../models/repository.js';
 import { moduleAsV2 } from './v2/module-model.js';
 import type { V2Model } from './v2/routes.js';
 import { Metrics, type ModelLoad } from './metrics.js';
+import { HealthBoard } from './health/board.js';
+import { openHealthPort, type HealthPort } from './health/listener.js';
 import { setImageLimits } from '../media/image-limits.js';
 
 // One process's server: its HTTP listener, its inference threads and its loaded modules. It listens without
@@ -39,6 +41,16 @@ export interface Service {
 
 const RELEASE_SESSIONS = new URL('../backends/release-sessions.worker.js', import.meta.url).href;
 
+export interface StartServiceOptions {
+  /**
+   * Listen only once the modules are loaded: for a process that replaces one of a cluster, which would otherwise
+   * be dealt its share of connections while it could only refuse them.
+   */
+  listenOnceLoaded?: boolean;
+  /** For tests: how long the main event loop may stay silent before the health port says "stalled". */
+  stallAfterMs?: number;
+}
+
 /**
  * Loads the modules (`modules` may be a function that prepares them first) while the app is built and starts
  * listening, so that the inference threads create their sessions while the main thread builds routes. Resolves
@@ -51,11 +63,7 @@ export async function startService(
   logger: Logger,
   /** The PID file's token, proven to `hub serving stop` and `status` over loopback (process/identity.ts). */
   identity?: string,
-  /**
-   * Listen only once the modules are loaded: for a process that replaces one of a cluster, which would otherwise
-   * be dealt its share of connections while it could only refuse them.
-   */
-  listenOnceLoaded = false,
+  options: StartServiceOptions = {},
 ): Promise<Service> {
   const pool = new InferencePool({ devices, maxQueue: config.queuePerThread * devices.length, intraOpThreads: 1 });
   setImageLimits(config.imageLimits);
@@ -66,7 +74,9 @@ export async function startService(
   const modelContext = { schedule: config.schedule, observe: (model: string, load: ModelLoad) => metrics.observeModel(model, load) };
   const repository = new ModelRepository(config.modelControl.folders, v2, pool, modelContext);
   const aliases = new Map<string, string>();
-  const state: AppState = { ready: false, draining: false };
+  // The flags live in shared memory, so the health port's thread reads them however busy this thread is.
+  const state = new HealthBoard();
+  let healthPort: HealthPort | undefined;
 
   const loading = (async () => {
     for (const { resolved, installed } of typeof modules === 'function' ? await modules() : modules) {
@@ -74,6 +84,7 @@ export async function startService(
       const name = resolved.definition.manifest.name;
       served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
       if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
+      healthPort?.setModules([...served.keys()]);
       if (resolved.definition.tensors) v2.set(name, moduleAsV2({ ...resolved.definition, tensors: resolved.definition.tensors }, loadedModule, resolved.predictArgs));
       else if (loadedModule.v2) v2.set(name, loadedModule.v2);
     }
@@ -87,6 +98,7 @@ export async function startService(
   const release = async () => {
     for (const module of served.values()) await module.loaded.close?.();
     await pool.close();
+    await healthPort?.close();
   };
 
   let app: FastifyInstance | undefined;
@@ -96,8 +108,13 @@ export async function startService(
       host: config.host, accessLog: config.accessLog, apiKeys: config.apiKeys, allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins,
       v2Models: v2, repository: config.modelControl.enabled ? repository : undefined, identity,
     });
-    if (listenOnceLoaded) await loading;
+    if (options.listenOnceLoaded) await loading;
     await listenQuietly(app, config);
+    if (config.healthPort) {
+      healthPort = await openHealthPort(state, { port: config.healthPort, host: config.host, servingPort: config.port, identity, log: logger, stallAfterMs: options.stallAfterMs });
+      // Modules loaded before the port opened.
+      healthPort.setModules([...served.keys()]);
+    }
   } catch (error) {
     state.draining = true;
     await app?.close();
@@ -137,6 +154,7 @@ export async function startService(
         await pool.drain();
         await pool.broadcast(RELEASE_SESSIONS, {});
         await pool.close();
+        await healthPort?.close();
       })();
       return closing;
     },

@@ -42,7 +42,7 @@ describe('PaddleHub routes', () => {
     server.state.draining = true;
     try {
       assert.equal(await client.ready(), false);
-      await assert.rejects(client.predict('echo', {}), (error: unknown) => error instanceof HubServingError && error.http === 503 && error.code === '118');
+      await assert.rejects(client.predict('echo', {}), (error: unknown) => error instanceof HubServingError && error.http === 503 && error.code === '134');
     } finally {
       server.state.draining = false;
     }

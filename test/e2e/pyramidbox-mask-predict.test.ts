@@ -7,12 +7,14 @@ import sharp from 'sharp';
 import { post, runHub, startServer, type RunningServer } from '../helpers/cli.js';
 import { photo, photoBase64, photosSkipReason } from '../modules/centernet_mobilenet_v3_coco2017/photos.js';
 import { writeTinyClassifier } from '../modules/face_mask/tiny-classifier.js';
+import { pyramidboxLiteServerMask } from '../../src/modules/pyramidbox_lite_server_mask/index.js';
+import { topEdgeColour } from '../modules/blazeface_mediapipe/box-edge.js';
 
 // The two mask modules: BlazeFace plus a mask classifier. No real classifier can be had here, so a tiny one is
 // generated (mean colour -> MASK/NO MASK); it proves the pipeline and the format, not mask recognition.
 
 interface Face { label: string; confidence: number; top: number; bottom: number; left: number; right: number }
-interface Result { data: Face[]; path: string }
+interface Result { data: Face[]; path: string; image?: string }
 
 const dir = mkdtempSync(join(tmpdir(), 'mask-e2e-'));
 const classifier = writeTinyClassifier(join(dir, 'mask_classifier.onnx'));
@@ -33,6 +35,8 @@ describe('pyramidbox_lite_*_mask', () => {
 
   describe('with a generated classifier', { skip: noPhotos }, () => {
     let server: RunningServer | undefined;
+    /** Grace Hopper's portrait with red and blue scaled, as base64 JPEG. */
+    const tinted = async (r: number, b: number) => (await sharp(photo('graceHopper')).linear([r, 1, b], [0, 0, 0]).jpeg().toBuffer()).toString('base64');
 
     before(async () => {
       // One module names the file in its init_args, the other a folder holding mask_classifier.onnx.
@@ -53,6 +57,7 @@ describe('pyramidbox_lite_*_mask', () => {
         const reply = await post(`${server!.url}/predict/${name}`, { images: [photoBase64('graceHopper'), photoBase64('horses')] });
         assert.equal(reply.body.status, '000', reply.text);
         const [grace, horses] = reply.body.results as Result[];
+        for (const result of [grace, horses]) assert.ok(pyramidboxLiteServerMask.resultSchema!.safeParse(result).success, 'the result has the declared shape');
         assert.deepEqual(Object.keys(grace!).sort(), ['data', 'path']);
         assert.equal(grace!.path, '');
         assert.equal(grace!.data.length, 1);
@@ -67,7 +72,6 @@ describe('pyramidbox_lite_*_mask', () => {
     }
 
     test('the label comes from the classifier: a reddened face is MASK, a blued one NO MASK (to the tiny model)', async () => {
-      const tinted = async (r: number, b: number) => (await sharp(photo('graceHopper')).linear([r, 1, b], [0, 0, 0]).jpeg().toBuffer()).toString('base64');
       const form = new FormData();
       form.append('images', new Blob([new Uint8Array(Buffer.from(await tinted(1.3, 0.5), 'base64'))], { type: 'image/jpeg' }), 'red.jpg');
       form.append('images', new Blob([new Uint8Array(Buffer.from(await tinted(0.5, 1.3), 'base64'))], { type: 'image/jpeg' }), 'blue.jpg');
@@ -75,6 +79,19 @@ describe('pyramidbox_lite_*_mask', () => {
       const body = await response.json() as { status: string; results: Result[] };
       assert.equal(body.status, '000', JSON.stringify(body));
       assert.deepEqual(body.results.map((r) => r.data.map((f) => f.label)), [['MASK'], ['NO MASK']]);
+    });
+
+    test('visualization draws each face in the colour of its label: green for MASK, red for NO MASK', async () => {
+      const reply = await post(`${server!.url}/predict/pyramidbox_lite_mobile_mask`, { images: [await tinted(1.3, 0.5), await tinted(0.5, 1.3)], visualization: true });
+      assert.equal(reply.body.status, '000', reply.text);
+      const [red, blue] = reply.body.results as Result[];
+      assert.deepEqual([red!.data[0]!.label, blue!.data[0]!.label], ['MASK', 'NO MASK']);
+      const onRed = await topEdgeColour(red!.image!, red!.data[0]!);
+      assert.deepEqual([onRed.width, onRed.height], [512, 512]);
+      const [gr, gg, gb] = onRed.rgb;
+      assert.ok(gg! > 140 && gr! < 90 && gb! < 90, `expected green on the MASK box's top edge, got ${[gr, gg, gb]}`);
+      const [rr, rg, rb] = (await topEdgeColour(blue!.image!, blue!.data[0]!)).rgb;
+      assert.ok(rr! > 180 && rg! < 90 && rb! < 90, `expected red on the NO MASK box's top edge, got ${[rr, rg, rb]}`);
     });
 
     test('a corrupt image is refused with 400 naming its index; the server keeps serving', async () => {

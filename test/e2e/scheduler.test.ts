@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { expectError, lacSkipReason, post, startServer, type RunningServer } from '../helpers/cli.js';
 import { metric, waitFor } from '../helpers/metrics.js';
-import { writeTinySentaDir } from '../modules/senta/tiny-senta.js';
+import { writeTinySentaDir } from '../modules/senta_bilstm/tiny-senta.js';
 
 // The scheduler through real HTTP: requests share model calls and get their own results, a small request is
 // not held behind big ones, a full queue refuses with 429 and Retry-After, and work whose client left or

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, freshHubHome, post, lacSkipReason, requireLacOrSkip, runHub, startServer, type Reply, type RunningServer, expectError } from '../helpers/cli.js';
-import { TINY_UNK, referenceProbs, tinyParams, writeTinySentaDir } from '../modules/senta/tiny-senta.js';
+import { TINY_UNK, referenceProbs, tinyParams, writeTinySentaDir } from '../modules/senta_bilstm/tiny-senta.js';
 
 // senta_bilstm through the real CLI and HTTP, on a tiny BiLSTM built by the test: PaddleHub's reply format,
 // LAC's words looked up in the vocab, PaddleHub's rounding, error envelopes, and the start without weights.

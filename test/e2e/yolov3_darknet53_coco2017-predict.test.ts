@@ -5,6 +5,7 @@ import { freePort, freshHubHome, post, runHub, startServer, type RunningServer }
 import { darknetPhoto, skipWithoutDarknet } from '../modules/_vision/darknet.js';
 import { b64, configFor, corruptJpeg, expectRefused, oneLineError, solidPng, textFile } from '../modules/_vision/e2e-support.js';
 import { tinyClassifier, tinyDetector } from '../modules/_vision/tiny-models.js';
+import { yolov3Darknet53Coco2017 } from '../../src/modules/yolov3_darknet53_coco2017/index.js';
 
 // yolov3_darknet53_coco2017 through real HTTP on a server the CLI starts, with a generated detector of the
 // model zoo's signature: its boxes are fixed fractions of image_shape (as the real graph maps boxes back to
@@ -28,6 +29,7 @@ function expected(width: number, height: number, cornerRed: number): Omit<Detect
 
 function assertDetections(result: Result, width: number, height: number, cornerRed: number): void {
   assert.deepEqual(Object.keys(result), ['data', 'save_path']);
+  assert.ok(yolov3Darknet53Coco2017.resultSchema!.safeParse(result).success, 'the result has the declared shape');
   assert.equal(result.save_path, '');
   const want = expected(width, height, cornerRed);
   assert.deepEqual(result.data.map((d) => d.label), want.map((d) => d.label));

@@ -54,7 +54,7 @@ test('a full queue is refused with 503', async () => {
     assert.ok(refused.length >= 1);
     const error = (refused[0] as PromiseRejectedResult).reason as { http: number; status: string };
     assert.equal(error.http, 503);
-    assert.equal(error.status, '118');
+    assert.equal(error.status, '137');
   } finally {
     await pool.close();
   }

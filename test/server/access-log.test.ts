@@ -58,7 +58,7 @@ describe('access log', () => {
     const malformed = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n');
     const id = malformed.headers.get('x-request-id')!;
     const [parser] = await linesFor(id);
-    assert.deepEqual([parser!.status, parser!.code, parser!.msg], [400, '113', 'request refused by the HTTP parser']);
+    assert.deepEqual([parser!.status, parser!.code, parser!.msg], [400, '131', 'request refused by the HTTP parser']);
   });
 
   test('a failed prediction: one line at error with the cause and its stack; the reply has neither', async () => {

@@ -159,14 +159,14 @@ describe('request bodies and refusals', () => {
     assert.equal(reply.status, 200, reply.text);
     assert.deepEqual(reply.body.results, [{ text: ['half'] }]);
     const cut = Buffer.from('POST /predict/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"text":');
-    expectError(await exchange(port, cut, { halfClose: true }), 400, '113', /before the request was complete/);
+    expectError(await exchange(port, cut, { halfClose: true }), 400, '131', /before the request was complete/);
   });
 
   test('multipart: no boundary and unterminated bodies are 400 with the cause', async () => {
     const part = '--xyz\r\nContent-Disposition: form-data; name="images"; filename="a.bin"\r\n\r\nabc';
-    expectError(await json(part, { 'Content-Type': 'multipart/form-data' }), 400, '113', /multipart body is malformed: .*[Bb]oundary/);
-    expectError(await json(part, { 'Content-Type': 'multipart/form-data; boundary=xyz' }), 400, '113', /multipart body is malformed/);
-    expectError(await json('--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\nabc', { 'Content-Type': 'multipart/form-data; boundary=xyz' }), 400, '113', /malformed/);
+    expectError(await json(part, { 'Content-Type': 'multipart/form-data' }), 400, '132', /multipart body is malformed: .*[Bb]oundary/);
+    expectError(await json(part, { 'Content-Type': 'multipart/form-data; boundary=xyz' }), 400, '132', /multipart body is malformed/);
+    expectError(await json('--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\nabc', { 'Content-Type': 'multipart/form-data; boundary=xyz' }), 400, '132', /malformed/);
   });
 
   test('multipart: the number of files is its own limit, 413 stays for bytes', async () => {
@@ -186,9 +186,9 @@ describe('request bodies and refusals', () => {
   });
 
   test('refusals by the HTTP layer are the envelope: 400 malformed, 431 headers too large, 408 too slow', async () => {
-    expectError(await exchange(port, 'NOT HTTP AT ALL\r\n\r\n'), 400, '113', /not valid HTTP/);
+    expectError(await exchange(port, 'NOT HTTP AT ALL\r\n\r\n'), 400, '131', /not valid HTTP/);
     // Broken framing in the middle of a body being read: the reply is still the envelope.
-    expectError(await exchange(port, 'POST /predict/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{"\r\nzz\r\n'), 400, '113', /not valid HTTP/);
+    expectError(await exchange(port, 'POST /predict/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{"\r\nzz\r\n'), 400, '131', /not valid HTTP/);
     expectError(await exchange(port, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(32 * 1024)}\r\n\r\n`), 431, '123', /headers are larger than the limit/);
   });
 
@@ -211,13 +211,13 @@ describe('request bodies and refusals', () => {
   test('404, 405 and 414 from routing are the envelope too', async () => {
     expectError(await exchange(port, httpRequest('/nowhere', '{"text":["a"]}', { 'Content-Type': 'application/json' })), 404, '117', /Nothing is served at \/nowhere/);
     expectError(await exchange(port, 'GET /predict/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'), 405, '116', /use POST/);
-    expectError(await exchange(port, httpRequest(`/predict/${'a'.repeat(300)}`, '{}', { 'Content-Type': 'application/json' })), 414, '113', /longer than 256 characters/);
+    expectError(await exchange(port, httpRequest(`/predict/${'a'.repeat(300)}`, '{}', { 'Content-Type': 'application/json' })), 414, '129', /longer than 256 characters/);
   });
 
   test('while the server drains, predictions are refused with a 503 envelope before the body is read', async () => {
     state.draining = true;
     try {
-      expectError(await json('{"text":["a"]}'), 503, '118', /shutting down/);
+      expectError(await json('{"text":["a"]}'), 503, '134', /shutting down/);
     } finally {
       state.draining = false;
     }

@@ -59,7 +59,7 @@ test('each refusal is counted once under its reason, with the module it was for 
   assert.equal([...counts.values()].reduce((a, b) => a + b, 0), 9, 'nothing counted twice');
 });
 
-test('a prediction while draining is counted as unavailable; successes and validation errors are not refusals', async () => {
+test('a prediction while draining is counted as shutting_down; successes and validation errors are not refusals', async () => {
   const before = await refusals();
   assert.equal((await post('/predict/echo', '{"text": ["a"]}')).status, 200);
   assert.equal((await post('/predict/echo', '{"fail": "boom"}')).status, 500);
@@ -70,7 +70,7 @@ test('a prediction while draining is counted as unavailable; successes and valid
     server.state.draining = false;
   }
   const after = await refusals();
-  assert.equal((after.get('echo/unavailable') ?? 0) - (before.get('echo/unavailable') ?? 0), 1);
+  assert.equal((after.get('echo/shutting_down') ?? 0) - (before.get('echo/shutting_down') ?? 0), 1);
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   assert.equal(total(after) - total(before), 1);
 });

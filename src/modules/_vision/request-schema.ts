@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { arg } from '../contract/arguments.js';
 
 // Request fields every image module shares, worded alike. Each image is checked (format, size) later, when it
 // is read, where the message can name its index.
@@ -41,3 +42,19 @@ export function requireImages(value: { images?: unknown; paths?: unknown; data?:
 
 export const imagesHelp = { name: 'images', type: 'list[str]', default: undefined, required: true, help: 'base64 of image files (JPEG, PNG, WebP, GIF, TIFF, AVIF) or data: URIs; multipart file fields named "images" too' };
 export const useGpuHelp = { name: 'use_gpu', type: 'bool', default: false, help: 'accepted for compatibility; the server\'s --use_gpu decides the device' };
+
+/**
+ * The arguments every image module takes, for the module contract: `images` (documented as required),
+ * PaddleHub's `paths` and `data` (accepted so they can be refused with what to send instead), and `use_gpu`.
+ */
+export const imageArguments = {
+  images: arg(imagesField.optional(), imagesHelp.help, { type: imagesHelp.type, required: true }),
+  paths: arg(z.unknown().optional(), 'refused: the server reads no files its clients name', { hidden: true }),
+  data: arg(z.unknown().optional(), 'refused: the server reads no files its clients name', { hidden: true }),
+};
+
+export const useGpuArgument = arg(booleanField(false), useGpuHelp.help);
+
+/** init_args.version, which every module accepts (the version is checked where the module is resolved). */
+export const versionArgument = (example: string) =>
+  arg(z.union([z.string(), z.number()], { error: `expected a version like "${example}"` }).optional(), 'the module version asked for');

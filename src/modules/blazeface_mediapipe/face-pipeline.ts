@@ -1,11 +1,40 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { ort } from '../../backends/onnx-session.js';
 import { weightedNms, type ScoredBox } from '../_vision/boxes.js';
-import { anchorCentres, BLAZEFACE_GRIDS } from './anchors.js';
-import { BLAZEFACE_INPUT, BLAZEFACE_OUTPUTS, BLAZEFACE_SIZE } from './manifest.js';
 
-// The thread side of face detection, shared with the mask modules: the letterboxed image to BlazeFace's
-// input, the network, and its boxes decoded against the anchors and merged.
+// BlazeFace's thread side, shared with the mask modules: the letterboxed image to the input tensor, the
+// network, and its boxes decoded against MediaPipe's anchors and merged.
+
+export const BLAZEFACE_INPUT = 'input';
+export const BLAZEFACE_SIZE = 256;
+/** Scores and boxes of the 16x16 grid (2 anchors a cell) and of the 8x8 grid (6 anchors a cell). */
+export const BLAZEFACE_OUTPUTS = { scores16: 'Identity', scores8: 'Identity_1', boxes16: 'Identity_2', boxes8: 'Identity_3' } as const;
+
+// MediaPipe's SSD anchors for the full-range BlazeFace: strides 16, 32, 32, 32 on a 256 input, two anchors per
+// layer and cell, layers of the same stride sharing a grid. All anchors are 1x1 (fixed size), so only centres
+// matter: 16x16x2 = 512 for the first output, 8x8x6 = 384 for the second, row by row.
+
+export interface AnchorGrid {
+  size: number;
+  perCell: number;
+}
+
+export const BLAZEFACE_GRIDS: readonly AnchorGrid[] = [{ size: 16, perCell: 2 }, { size: 8, perCell: 6 }];
+
+/** [x0, y0, x1, y1, ...] anchor centres in 0..1. */
+export function anchorCentres(grid: AnchorGrid): Float32Array {
+  const out = new Float32Array(grid.size * grid.size * grid.perCell * 2);
+  let i = 0;
+  for (let y = 0; y < grid.size; y++) {
+    for (let x = 0; x < grid.size; x++) {
+      for (let k = 0; k < grid.perCell; k++) {
+        out[i++] = (x + 0.5) / grid.size;
+        out[i++] = (y + 0.5) / grid.size;
+      }
+    }
+  }
+  return out;
+}
 
 /** An image already resized to fit 256x256 (aspect kept); it goes to the top-left corner, black around it. */
 export interface FaceInput {
@@ -57,4 +86,12 @@ export async function detectFaces(session: InferenceSession, input: FaceInput | 
     }
   });
   return weightedNms(found, MERGE_IOU);
+}
+
+/** A converted graph must give the four outputs and find no face in a black image. */
+export async function proveBlazeface(session: InferenceSession): Promise<void> {
+  const missing = Object.values(BLAZEFACE_OUTPUTS).filter((name) => !session.outputNames.includes(name));
+  if (missing.length > 0) throw new Error(`the converted BlazeFace lacks outputs ${missing.join(', ')}`);
+  const faces = await detectFaces(session, undefined, 0.6);
+  if (faces.length > 0) throw new Error(`the converted BlazeFace finds ${faces.length} faces in a black image`);
 }

@@ -7,6 +7,8 @@ export const LINE_HEIGHT = 48;
 export const CLS_WIDTH = 192;
 /** The recogniser's nominal width: batches are at least this wide. */
 export const REC_MIN_WIDTH = 320;
+/** PaddleOCR's recogniser batch: an image's lines by aspect, this many at a time. */
+export const REC_BATCH = 6;
 
 const LINE_NORM: Normalization = { order: 'bgr', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
 
@@ -36,4 +38,20 @@ export function lineBatch(lines: readonly RgbImage[], width: number): Float32Arr
 /** Indices of the lines from narrowest to widest aspect, so batches waste little padding. */
 export function byAspect(lines: readonly { width: number; height: number }[]): number[] {
   return lines.map((_, i) => i).sort((a, b) => lines[a]!.width / lines[a]!.height - lines[b]!.width / lines[b]!.height);
+}
+
+/**
+ * The width each line of one image is padded to, as PaddleOCR pads it: the image's lines by aspect in batches
+ * of REC_BATCH, each batch as wide as its widest line. A line padded any wider reads with another confidence,
+ * sometimes another text, so a line keeps this width whatever it is batched with.
+ */
+export function recWidths(lines: readonly { width: number; height: number }[]): number[] {
+  const widths = new Array<number>(lines.length);
+  const order = byAspect(lines);
+  for (let start = 0; start < order.length; start += REC_BATCH) {
+    const batch = order.slice(start, start + REC_BATCH);
+    const width = recBatchWidth(batch.map((i) => lines[i]!));
+    for (const i of batch) widths[i] = width;
+  }
+  return widths;
 }

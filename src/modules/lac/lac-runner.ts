@@ -1,12 +1,14 @@
-// In-process LAC: the converted network in a session of this thread, driven by the same pipeline the server
-// runs (pieces, batches by length within the element budget, CRF, words). The install check and the benchmark's limit use it.
+// In-process LAC for the install check and the benchmark's limit: the converted network in a session of this
+// thread with the server's options, run by the very functions its inference threads run (tagPieces: padding
+// with the OOV id, the BiGRU, Viterbi), behind its pipeline (q2b, pieces longest first, calls of its default
+// rows and elements), so what is checked and measured is what the server answers.
 
 import * as ort from 'onnxruntime-node';
 import type { LacArtifacts } from './convert.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, sequentialPieces, type LacLimits } from './pipeline.js';
-import { runLacBatch } from './run-batch.js';
+import { sessionOptions } from '../../backends/onnx-session.js';
+import { LAC_SESSION_OPTIONS, tagPieces, type LacNetwork } from './run-batch.js';
 import type { LacSegmentation } from './segment.js';
-import { LAC_SESSION_OPTIONS } from './session-options.js';
 import type { UserDict } from './user-dict.js';
 
 export interface LacRunOptions {
@@ -16,29 +18,25 @@ export interface LacRunOptions {
 
 export class LacRunner {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly network: LacNetwork,
     private readonly artifacts: LacArtifacts,
   ) {}
 
-  /** Defaults to one intra-op thread: the server scales with workers, not with threads per session. */
-  static async create(artifacts: LacArtifacts, sessionOptions: ort.InferenceSession.SessionOptions = {}): Promise<LacRunner> {
-    const session = await ort.InferenceSession.create(artifacts.onnx, { intraOpNumThreads: 1, ...LAC_SESSION_OPTIONS, ...sessionOptions });
-    return new LacRunner(session, artifacts);
-  }
-
-  get numTags(): number {
-    return this.artifacts.tags.length;
+  /** A CPU inference thread's options (one intra-op thread: the server scales with threads, not within a session). */
+  static async create(artifacts: LacArtifacts, overrides: ort.InferenceSession.SessionOptions = {}): Promise<LacRunner> {
+    const session = await ort.InferenceSession.create(artifacts.onnx, { ...sessionOptions({ kind: 'cpu' }, 1), ...LAC_SESSION_OPTIONS, ...overrides });
+    return new LacRunner({ session, crf: artifacts.crf, oovId: artifacts.oovId }, artifacts);
   }
 
   /** One result per text, in order, exactly as the server computes it. */
   async run(texts: readonly string[], options: LacRunOptions = {}): Promise<LacSegmentation[]> {
     const limits = options.limits ?? LAC_DEFAULT_LIMITS;
-    const run = sequentialPieces(limits, this.artifacts.oovId, (batch) => runLacBatch(this.session, ort.Tensor, this.artifacts.crf, batch));
+    const run = sequentialPieces(limits, (pieces) => tagPieces(this.network, pieces));
     return analyseTexts(texts, this.artifacts, limits.maxPieceChars, run, options.userDict);
   }
 
   /** Frees the native session; the runner is unusable afterwards. */
   async close(): Promise<void> {
-    await this.session.release();
+    await this.network.session.release();
   }
 }

@@ -1,12 +1,13 @@
 import { encodeText, tagsToWords, type LacSegmentation } from './segment.js';
 import { applyUserDict, type UserDict } from './user-dict.js';
 
-// The one LAC pipeline, used by the lac module, senta's word cutting, the install check and the benchmark:
-// texts are encoded and cut into pieces no longer than a model call may hold; the pieces go, longest first,
-// to whatever runs them (the server's batcher, which merges pieces of concurrent requests into calls within
-// an element budget, or planBatches + an in-process session), and come back together per text. The budget
-// is what bounds memory: the BiGRU's intermediate tensors grow with rows x width, and one request of 1,024
-// texts x 1,000 characters in a single call took the process past 7 GB.
+// The one LAC pipeline, used by the lac module, jieba_paddle's paddle mode, senta's word cutting, the install
+// check and the benchmark: texts are encoded (q2b first, where the model has one) and cut into pieces no longer
+// than a model call may hold; the pieces go, longest first, to whatever runs them (the tagger model's batcher,
+// which merges pieces of concurrent requests into calls within rows and an element budget, or
+// sequentialPieces in process, which forms a lone request's calls the same way), and come back together per
+// text. The budget is what bounds memory: the BiGRU's intermediate tensors grow with rows x width, and one
+// request of 1,024 texts x 1,000 characters in a single call took the process past 7 GB.
 
 export interface LacLexicon {
   vocab: ReadonlyMap<string, number>;
@@ -18,7 +19,7 @@ export interface LacLexicon {
 }
 
 export interface LacLimits {
-  /** Texts (pieces) per model call: PaddleHub's batch_size. */
+  /** Pieces per model call. */
   maxRows: number;
   /** Rows x padded width per model call. */
   maxElements: number;
@@ -26,8 +27,11 @@ export interface LacLimits {
   maxPieceChars: number;
 }
 
-/** Measured on 2 cores: ~8 KB of peak memory per element, so one call stays near 130 MB. */
-export const LAC_DEFAULT_LIMITS: LacLimits = { maxRows: 1024, maxElements: 4096, maxPieceChars: 1024 };
+/**
+ * The server's defaults for a call (the tagger's schedule starts from these): short sentences batch 64 to a
+ * call; measured on 2 cores, ~8 KB of peak memory per element, so one call stays near 130 MB.
+ */
+export const LAC_DEFAULT_LIMITS: LacLimits = { maxRows: 64, maxElements: 4096, maxPieceChars: 1024 };
 
 /** One model call: character ids row-major [rows, width], padded with the OOV id (GRU's lengths mask it). */
 export interface LacBatch {
@@ -38,9 +42,6 @@ export interface LacBatch {
 
 /** Runs pieces (character ids) through the model: tag ids per piece, in order. */
 export type RunLacPieces = (pieces: Int32Array[]) => Promise<Int32Array[]>;
-
-/** Runs one padded batch: tag ids per row. */
-export type RunLacBatch = (batch: LacBatch) => Promise<Int32Array[]>;
 
 // Where a piece may end, best first: after a sentence end, after a clause mark, after a space.
 const SENTENCE_END = /[。！？!?；;…\n]/u;
@@ -138,12 +139,12 @@ export async function analyseTexts(
   });
 }
 
-/** Runs pieces in batches planned within the limits, one call after the other (in-process use). */
-export function sequentialPieces(limits: LacLimits, padId: number, runBatch: RunLacBatch): RunLacPieces {
+/** Runs pieces in calls planned within the limits, one call after the other (in-process use): `run` takes one call's pieces. */
+export function sequentialPieces(limits: LacLimits, run: RunLacPieces): RunLacPieces {
   return async (pieces) => {
     const out: Int32Array[] = new Array(pieces.length);
     for (const rows of planBatches(pieces.map((p) => p.length), limits)) {
-      const tags = await runBatch(packBatch(rows.map((i) => pieces[i]!), padId));
+      const tags = await run(rows.map((i) => pieces[i]!));
       rows.forEach((piece, b) => (out[piece] = tags[b]!));
     }
     return out;

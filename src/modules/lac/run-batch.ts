@@ -2,11 +2,29 @@ import type * as ort from 'onnxruntime-node';
 import { LAC_INPUT_SEQ_LENS, LAC_INPUT_WORD_IDS, LAC_OUTPUT_EMISSIONS } from './lac-graph.js';
 import type { LacBatch } from './pipeline.js';
 import { viterbiDecode } from './viterbi.js';
+import { Tensor } from 'onnxruntime-node';
+import { packBatch } from './pipeline.js';
 
-// One model call and its CRF decoding, the same in an inference thread and in-process.
+// LAC's model call, the one every path makes: the inference threads of lac, jieba_paddle and senta_bilstm
+// (tagger.infer.ts) and, in process, the install check and the benchmark's limit (lac-runner.ts). A call's
+// pieces are padded with the OOV id into one batch, the BiGRU scores them, and Viterbi decodes each row.
 
-/** Tag ids per row of the batch. */
-export async function runLacBatch(session: ort.InferenceSession, Tensor: typeof ort.Tensor, crf: Float32Array, batch: LacBatch): Promise<Int32Array[]> {
+/**
+ * LAC's inputs vary from a few characters to long batches. With ONNX Runtime's CPU arena a peak stays
+ * reserved for the life of the session; without it, memory goes back after the call.
+ */
+export const LAC_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { enableCpuMemArena: true };
+
+/** What tags pieces: the converted network's session, the CRF weights, and the id padding is made of. */
+export interface LacNetwork {
+  session: ort.InferenceSession;
+  /** (numTags + 2) x numTags: start row, end row, then trans[from][to]. */
+  crf: Float32Array;
+  oovId: number;
+}
+
+/** Tag ids per row of a padded batch. */
+async function runBatch({ session, crf }: LacNetwork, batch: LacBatch): Promise<Int32Array[]> {
   const rows = batch.lengths.length;
   const output = (await session.run({
     [LAC_INPUT_WORD_IDS]: new Tensor('int64', batch.ids, [rows, batch.width]),
@@ -18,4 +36,9 @@ export async function runLacBatch(session: ort.InferenceSession, Tensor: typeof 
   for (let b = 0; b < rows; b++) tags.push(viterbiDecode(emissions, b * batch.width * numTags, batch.lengths[b]!, numTags, crf));
   output.dispose();
   return tags;
+}
+
+/** One model call over pieces (character ids): tag ids per piece, in order. */
+export function tagPieces(network: LacNetwork, pieces: readonly Int32Array[]): Promise<Int32Array[]> {
+  return runBatch(network, packBatch(pieces, network.oovId));
 }

@@ -1,4 +1,4 @@
 import { maskModule } from '../face_mask/mask-module.js';
-import { pyramidboxLiteMobileMaskManifest } from './manifest.js';
 
-export const pyramidboxLiteMobileMask = maskModule(pyramidboxLiteMobileMaskManifest);
+// PaddleHub's pyramidbox_lite_mobile_mask: the same networks as its server sibling, under its own name.
+export const pyramidboxLiteMobileMask = maskModule('pyramidbox_lite_mobile_mask', 'pyramidbox_lite_server_mask');

@@ -1,4 +1,4 @@
 import { maskModule } from '../face_mask/mask-module.js';
-import { pyramidboxLiteServerMaskManifest } from './manifest.js';
 
-export const pyramidboxLiteServerMask = maskModule(pyramidboxLiteServerMaskManifest);
+// PaddleHub's pyramidbox_lite_server_mask: the same networks as its mobile sibling, under its own name.
+export const pyramidboxLiteServerMask = maskModule('pyramidbox_lite_server_mask', 'pyramidbox_lite_mobile_mask');

@@ -1,62 +1,41 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CallContext, InstallResult, LoadedModule, ModuleContext, ModuleDefinition } from '../types.js';
-import type { SentaTask, SentaWarmup } from './infer.worker.js';
-import { noWeightsMessage, sentaManifest } from './manifest.js';
-import { sentaArgsHelp, sentaInitSchema, sentaPredictSchema, textsOf, type SentaPredictArgs } from './predict-schema.js';
-import { sentaResult, type SentaResult } from './result.js';
-import { sentaFiles } from './senta-files.js';
-import { scheduleWith, type Batcher } from '../../scheduler/batcher.js';
-import { modelBatcher } from '../../scheduler/model-batcher.js';
-import { LAC_DEFAULT_SCHEDULE, LAC_TASK_FILE } from '../lac/batch.js';
-import { packBatch } from '../lac/pipeline.js';
-import { loadLacSegmenter, segmentWords, type LacSegmenter } from './segment-words.js';
+import { z } from 'zod';
+import { arg, type ArgumentValues } from '../contract/arguments.js';
+import { defineModule } from '../contract/define-module.js';
+import { inferModel } from '../contract/model-handle.js';
+import { integerField, useGpuArgument, versionArgument } from '../_vision/request-schema.js';
+import { LAC_DEFAULT_SCHEDULE, MAX_TEXTS, MAX_TEXT_CHARS, analyse, lac, lacTagger, openLacText } from '../lac/index.js';
+import type { WordIds } from './classify.infer.js';
+import { NO_PACKAGE, noWeightsMessage } from './manifest.js';
+import { sentaResult } from './result.js';
+import { SENTA_SIGNATURE, sentaFiles } from './senta-files.js';
 import { parseSentaVocab, wordsToIds, type SentaVocab } from './vocab.js';
 import { installSenta, installedSenta } from './weights.js';
 
-const WORKER = new URL('./infer.worker.js', import.meta.url).href;
+// PaddleHub's senta_bilstm: texts -> LAC's words -> vocab ids -> BiLSTM -> [negative, positive] -> results.
+// Two models in turn: LAC's network cuts the words (PaddleHub's senta calls its lac module and looks up each
+// word it returns; we run lac's own pipeline and tagger, and keep the words), then the classifier.
 
-// PaddleHub's senta_bilstm: texts -> LAC words -> vocab ids -> BiLSTM -> [negative, positive] -> results.
+const list = (error: string) => z.array(z.string({ error: 'expected a list of strings' }), { error })
+  .max(MAX_TEXTS, { error: `expected at most ${MAX_TEXTS} texts per request` });
+const textField = z.union([z.string({ error: 'expected a string or a list of strings' }), list('expected a string or a list of strings')],
+  { error: 'expected a string or a list of strings' }).optional();
 
-class SentaModule implements LoadedModule {
-  readonly manifest = sentaManifest;
+// The request: PaddleHub's sentiment_classify(texts=[], data={}, use_gpu=False, batch_size=1), plus "text"
+// (the key lac 2.2+ clients send), plus a single string as a list of one. As in PaddleHub, an empty list is refused.
+const sentaArguments = {
+  texts: arg(textField, 'texts to classify, at least one ("text", or "data": {"text": [...]}, are accepted too)', { type: 'list[str] | str', required: true }),
+  text: arg(textField, 'texts to classify, as lac 2.2+ clients name them', { hidden: true }),
+  data: arg(z.strictObject({ text: list('expected a list of strings') }, { error: 'expected {"text": [...]}' }).optional(), "PaddleHub's {\"text\": [...]}", { hidden: true }),
+  batch_size: arg(integerField(1, 1024, 1), 'accepted for compatibility: calls are formed by the scheduler, across requests', { type: 'int 1..1024' }),
+  use_gpu: useGpuArgument,
+};
 
-  constructor(
-    readonly weightsFrom: string,
-    private readonly vocab: SentaVocab,
-    private readonly segmenter: LacSegmenter,
-    private readonly classifier: Batcher<WordIds, [number, number]>,
-  ) {}
-
-  /** batch_size is accepted as PaddleHub has it; calls are formed by the scheduler, across requests. */
-  async predict(raw: Record<string, unknown>, call: CallContext): Promise<SentaResult[]> {
-    const texts = textsOf(raw as SentaPredictArgs);
-    const words = await segmentWords(this.segmenter, texts, call);
-    const items = words.map((w) => {
-      const ids = wordsToIds(w, this.vocab);
-      return { size: ids.length, ids };
-    });
-    const probs = await this.classifier.submit(items, call);
-    return texts.map((text, i) => sentaResult(text, probs[i]![0], probs[i]![1]));
-  }
-}
-
-interface WordIds {
-  size: number;
-  ids: Int32Array;
-}
-
-/** The classifier behind a batcher: word-id sequences of concurrent requests share calls. */
-function sentaClassifier(context: ModuleContext, model: string, unkId: number): Batcher<WordIds, [number, number]> {
-  const { pool } = context;
-  const execute = async (items: WordIds[]): Promise<[number, number][]> => {
-    // Padding is the <unk> id, a valid row of any embedding; seq_lens keeps it out of the result.
-    const { ids, lengths, width } = packBatch(items.map((item) => item.ids), unkId);
-    const task: SentaTask = { model, ids, lengths, width };
-    const probs = await pool.run<Float32Array>(WORKER, task, { transferList: [ids.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer] });
-    return items.map((_, b) => [probs[2 * b]!, probs[2 * b + 1]!]);
-  };
-  return modelBatcher('senta_bilstm', pool, context, scheduleWith(LAC_DEFAULT_SCHEDULE, context.schedule), execute);
+/** The texts of a validated request, as a list. */
+export function textsOf(args: Pick<ArgumentValues<typeof sentaArguments>, 'texts' | 'text' | 'data'>): string[] {
+  const input = args.texts ?? args.text ?? args.data?.text ?? [];
+  return typeof input === 'string' ? [input] : input;
 }
 
 async function loadVocab(directory: string): Promise<SentaVocab> {
@@ -74,22 +53,82 @@ async function loadVocab(directory: string): Promise<SentaVocab> {
   }
 }
 
-export const sentaBilstm: ModuleDefinition = {
-  manifest: sentaManifest,
-  initSchema: sentaInitSchema,
-  predictSchema: sentaPredictSchema,
-  describeArgs: () => sentaArgsHelp,
-  missingWeights: () => noWeightsMessage(),
-  installed: (initArgs) => installedSenta(initArgs),
-  install: (initArgs, progress) => installSenta(initArgs, progress),
-  async load(context: ModuleContext, installed: InstallResult): Promise<LoadedModule> {
-    const vocab = await loadVocab(installed.directory);
-    const segmenter = await loadLacSegmenter(context);
-    const model = join(installed.directory, sentaFiles.model);
-    // Every thread loads both sessions now, and proves the classifier on one word, before the first request.
-    const warmup: SentaWarmup = { model, unkId: vocab.unkId, warmup: true };
-    await context.pool.broadcast(WORKER, warmup);
-    await context.pool.broadcast(LAC_TASK_FILE, { directory: segmenter.directory, warmup: true });
-    return new SentaModule(installed.source, vocab, segmenter, sentaClassifier(context, model, vocab.unkId));
+export const sentaBilstm = defineModule({
+  manifest: {
+    name: 'senta_bilstm',
+    version: '1.2.1',
+    // The request and result format has not changed across PaddleHub's releases of the module.
+    compatibleVersions: ['1.0.0', '1.1.0', '1.2.0', '1.2.1'],
+    task: 'sentiment_classification',
+    summary: "Baidu's Senta: Chinese sentiment classification, negative/positive (LAC words -> BiLSTM)",
+    weights: `supplied by the user (${NO_PACKAGE}): ${sentaFiles.model}, an ONNX export of the classifier, ${SENTA_SIGNATURE}; ` +
+      `${sentaFiles.vocab}: PaddleHub's senta_bilstm assets/vocab.txt (word<TAB>id lines). Words come from the lac module, which installs itself`,
+    input: '{"texts": ["这家餐厅很好吃"]} (or "text", or "data": {"text": [...]}), with optional batch_size, use_gpu',
+    output: '{"text": "这家餐厅很好吃", "sentiment_label": 1, "sentiment_key": "positive", "positive_probs": 0.9407, "negative_probs": 0.0593} per text',
+    example: { texts: ['这家餐厅很好吃', '这部电影真的很差劲'] },
   },
-};
+  arguments: sentaArguments,
+  check(value, context) {
+    const given = (['texts', 'text', 'data'] as const).filter((k) => value[k] !== undefined);
+    if (given.length === 0) {
+      context.addIssue({ code: 'custom', path: ['texts'], message: 'give the texts to classify as "texts": a list of strings' });
+      return;
+    }
+    if (given.length > 1) {
+      context.addIssue({ code: 'custom', path: [given[1]!], message: `give only one of "texts", "text" and "data" (got ${given.join(', ')})` });
+      return;
+    }
+    const texts = textsOf(value);
+    const path = given[0] === 'data' ? ['data', 'text'] : [given[0]!];
+    if (texts.length === 0) {
+      context.addIssue({ code: 'custom', path, message: 'the list of texts is empty; give at least one text (PaddleHub refuses it too)' });
+      return;
+    }
+    const tooLong = texts.findIndex((t) => t.length > MAX_TEXT_CHARS);
+    if (tooLong >= 0) {
+      context.addIssue({ code: 'custom', path: [...path, tooLong], message: `texts are limited to ${MAX_TEXT_CHARS} characters (this one has ${texts[tooLong]!.length})` });
+    }
+  },
+  init: {
+    version: versionArgument('1.2.1'),
+    directory: arg(z.string({ error: 'expected the path of a folder holding model.onnx and vocab.txt' }).min(1).optional(), 'a folder holding model.onnx and vocab.txt'),
+  },
+  result: z.object({
+    text: z.string(),
+    sentiment_label: z.union([z.literal(0), z.literal(1)]),
+    sentiment_key: z.enum(['negative', 'positive']),
+    positive_probs: z.number().min(0).max(1),
+    negative_probs: z.number().min(0).max(1),
+  }),
+  artifacts: {
+    installed: (init) => installedSenta(init),
+    install: (init, progress) => installSenta(init, progress),
+    missing: () => noWeightsMessage(),
+  },
+  models: {
+    lac: lacTagger,
+    classifier: inferModel<typeof import('./classify.infer.js').default>(new URL('./classify.infer.js', import.meta.url), LAC_DEFAULT_SCHEDULE),
+  },
+  async load({ installed, open }) {
+    const vocab = await loadVocab(installed.directory);
+    // senta's install step prepares lac, so its absence here is an error.
+    const lacInstalled = await lac.installed({});
+    if (!lacInstalled) throw new Error('senta_bilstm: word segmentation needs the lac model, which is not installed: run `hub install lac`');
+    // Every thread loads both models and proves the classifier on one word before the first request.
+    const classifier = await open('classifier', { model: join(installed.directory, sentaFiles.model), unkId: vocab.unkId });
+    const text = await openLacText(lacInstalled.directory, (files) => open('lac', files));
+    return { vocab, text, classifier };
+  },
+  // batch_size is accepted as PaddleHub has it; calls are formed by the scheduler, across requests.
+  async predict(args, { vocab, text, classifier }, call) {
+    const texts = textsOf(args);
+    // An empty text's words are [''], which is looked up like any other word.
+    const words = (await analyse(text, texts, call)).map((result) => result.word);
+    const items = words.map((w): WordIds => {
+      const ids = wordsToIds(w, vocab);
+      return { size: ids.length, ids };
+    });
+    const probs = await classifier.infer(items, call);
+    return texts.map((t, i) => sentaResult(t, ...probs[i]!));
+  },
+});

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { UsageError, hubError } from '../../errors/catalogue.js';
 import { sha256File } from '../../hub/checksum.js';
 import type { OnnxFileModel } from '../../models/onnx-file.js';
-import { loadOnnxFile } from '../../models/load-onnx-file.js';
+import { arg } from '../contract/arguments.js';
+import { defineModule } from '../contract/define-module.js';
 import { decodeJsonTensor, TensorError } from '../../server/v2/tensor-codec.js';
 import type { CallContext, ModuleDefinition } from '../types.js';
 import type { ItemOutputs, UserModule } from './contract.js';
@@ -41,16 +42,6 @@ function moduleFile(source: string): string {
   const file = statSync(source, { throwIfNoEntry: false })?.isDirectory() ? MODULE_FILES.map((f) => join(source, f)).find((f) => existsSync(f)) : source;
   if (!file || !existsSync(file)) throw new UsageError(`module ${source}: none of ${MODULE_FILES.join(', ')} in the folder (\`hub new module <name>\` makes one)`);
   return file;
-}
-
-/** JSON Schema's types in the words the built-ins use (`int 1..1024`, `list[str]`), which the playground reads. */
-const WORDS: Record<string, string> = { integer: 'int', number: 'float', string: 'str', boolean: 'bool' };
-
-function typeOf(schema: Record<string, unknown>): string {
-  if (Array.isArray(schema.anyOf)) return (schema.anyOf as Record<string, unknown>[]).map(typeOf).join(' | ');
-  if (schema.type === 'array') return `list[${typeOf((schema.items ?? {}) as Record<string, unknown>)}]`;
-  const word = WORDS[String(schema.type)] ?? String(schema.type ?? 'any');
-  return typeof schema.minimum === 'number' && typeof schema.maximum === 'number' ? `${word} ${schema.minimum}..${schema.maximum}` : word;
 }
 
 /**
@@ -92,48 +83,40 @@ export async function loadUserModule(source: string): Promise<ModuleDefinition> 
     const checked = argumentSchema.safeParse(arg);
     if (!checked.success) throw new UsageError(`module ${spec.name}: arguments.${key}: ${checked.error.issues[0]!.path.join('.')}: ${checked.error.issues[0]!.message}`);
   }
-  const predictSchema = z.strictObject(Object.fromEntries(Object.entries(args).map(([key, arg]) => [key, arg.schema]))) as unknown as z.ZodType<Record<string, unknown>>;
-  const manifest = {
-    name: spec.name, version: spec.version, compatibleVersions: [], task: spec.task ?? 'user module', summary: spec.summary,
-    weights: `${spec.model} in the module's folder`,
-    input: `a JSON object of ${Object.keys(args).join(', ')}, e.g. ${JSON.stringify(spec.example)}`,
-    output: spec.output ?? 'one result per item',
-    example: spec.example,
-  };
   const installed = async () => {
     if (!existsSync(model)) return undefined;
     return { source: `${basename(folder)}/${spec.model} (user module)`, directory: folder, checksum: await sha256File(model), fresh: false };
   };
-  return {
-    manifest,
-    predictSchema,
-    initSchema: z.strictObject({ version: z.union([z.string(), z.number()]).optional() }),
-    describeArgs: () => Object.entries(args).map(([name, arg]) => {
-      const json = z.toJSONSchema(arg.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-      return { name, type: typeOf(json), default: json.default, help: arg.help, required: !arg.schema.safeParse(undefined).success };
-    }),
-    installed,
-    install: async () => {
-      const found = await installed();
-      if (!found) throw new UsageError(`module ${spec.name}: its model ${model} is missing (no such file)`);
-      return found;
+  // The user's stages around the framework's model for ONNX files: the same batcher, threads and /v2 as a bare file.
+  return defineModule({
+    manifest: {
+      name: spec.name, version: spec.version, task: spec.task ?? 'user module', summary: spec.summary,
+      weights: `${spec.model} in the module's folder`,
+      output: spec.output ?? 'one result per item',
+      example: spec.example,
     },
-    load: async (context) => {
-      const onnx = await loadOnnxFile(spec.name, model, context.pool, context);
-      return {
-        manifest,
-        weightsFrom: `${basename(folder)}/${spec.model}`,
-        v2: onnx.asV2(spec.version),
-        close: () => onnx.close(),
-        async predict(values, call) {
-          const items = await spec.preprocess(values);
-          if (!Array.isArray(items)) throw new Error(`module ${spec.name}: preprocess must return a list of items`);
-          const outputs = await runItems(onnx, items, call);
-          return outputs.map((output, index) => spec.postprocess(output, values, index));
-        },
-      };
+    arguments: args,
+    init: { version: arg(z.union([z.string(), z.number()]).optional(), 'the module version asked for') },
+    result: z.unknown(),
+    artifacts: {
+      installed,
+      install: async () => {
+        const found = await installed();
+        if (!found) throw new UsageError(`module ${spec.name}: its model ${model} is missing (no such file)`);
+        return found;
+      },
     },
-  };
+    models: {},
+    load: ({ onnxFile }) => onnxFile(model),
+    weightsFrom: () => `${basename(folder)}/${spec.model}`,
+    v2: (onnx) => onnx.asV2(spec.version),
+    async predict(values, onnx, call) {
+      const items = await spec.preprocess(values);
+      if (!Array.isArray(items)) throw new Error(`module ${spec.name}: preprocess must return a list of items`);
+      const outputs = await runItems(onnx, items, call);
+      return outputs.map((output, index) => spec.postprocess(output, values, index));
+    },
+  });
 }
 
 /** The items as one-row tensors of the model's datatypes; a mismatch is the request's error (400), not a crash. */

@@ -9,7 +9,7 @@ import { hubError } from '../../errors/catalogue.js';
 
 const FIRST_CHUNKED_ALLOCATION = 64 * 1024;
 
-const mismatch = () => hubError('INVALID_ARGUMENT', 'the Content-Length header does not match the body');
+const mismatch = () => hubError('MALFORMED_BODY', 'the Content-Length header does not match the body');
 
 /**
  * The whole body, or a HubError: 413 past `limit` (before reading anything when Content-Length says so),
@@ -46,7 +46,7 @@ export function readBody(stream: Readable, limit: number, contentLength: string 
       if (declared !== undefined && length !== declared) finish(mismatch());
       else finish(undefined, buffer.subarray(0, length));
     };
-    const onGone = () => finish(hubError('INVALID_ARGUMENT', 'the connection closed before the request body was complete'));
+    const onGone = () => finish(hubError('MALFORMED_BODY', 'the connection closed before the request body was complete'));
 
     function finish(error: Error | undefined, body?: Buffer): void {
       stream.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onGone);

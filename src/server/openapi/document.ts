@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Errors, errorLabel, type ErrorName } from '../../errors/catalogue.js';
 import type { ServedModule } from '../app.js';
 import { inferRequestSchema } from '../v2/infer-request.js';
 import type { V2Model } from '../v2/routes.js';
@@ -29,30 +30,36 @@ const v2ErrorRef = { $ref: '#/components/schemas/V2Error' };
 
 const ENVELOPE = {
   type: 'object',
-  description: "PaddleHub's reply: status \"000\" with results, or another code with the reason in msg and results \"\"",
+  description: "PaddleHub's reply: status \"000\" with results, or another code with the reason in msg, results \"\" and the code's name in error",
   required: ['msg', 'results', 'status'],
   properties: {
     msg: { type: 'string' },
     results: {},
     status: { type: 'string', pattern: '^\\d{3}$', examples: ['000', '113', '124'] },
+    error: { type: 'string', description: "on errors only: the status code's name", examples: ['invalid_argument', 'overloaded'] },
   },
 };
 
 const reply = (description: string, schema: Json) => ({ description, content: { 'application/json': { schema } } });
 
-/** Refusals every prediction can meet, each in the envelope. */
-const PREDICT_ERRORS: Record<string, string> = {
-  400: 'bad arguments or body (113, 112, 120, 121)',
-  401: 'API key missing or wrong (126)',
-  403: 'Host or Origin not allowed (127, 128)',
-  404: 'module not served (111)',
-  413: 'body, image or item count over a limit (115, 125)',
-  415: 'content type not JSON or multipart (114)',
-  429: 'the model\'s queue is full: retry after Retry-After seconds (124)',
-  500: 'the prediction failed (101)',
-  503: 'loading or shutting down (118)',
-  504: 'past the timeout (119)',
-};
+/** Errors a prediction can meet, each in the envelope; described by HTTP status from the catalogue. */
+const PREDICT_ERRORS: ErrorName[] = [
+  'INVALID_ARGUMENT', 'BODY_NOT_JSON', 'MALFORMED_BODY', 'TOO_MANY_PARTS', 'NESTED_TOO_DEEP', 'UNAUTHORIZED', 'HOST_NOT_ALLOWED',
+  'ORIGIN_NOT_ALLOWED', 'UNKNOWN_MODULE', 'BODY_TOO_LARGE', 'IMAGE_TOO_LARGE', 'TOO_MANY_ITEMS', 'UNSUPPORTED_MEDIA_TYPE', 'OVERLOADED',
+  'PREDICT_FAILED', 'MODELS_LOADING', 'SHUTTING_DOWN', 'THREADS_BUSY', 'THREAD_STOPPED', 'TIMEOUT',
+];
+
+const PREDICT_ERROR_REPLIES = (() => {
+  const byHttp: Record<string, string[]> = {};
+  for (const name of PREDICT_ERRORS) {
+    const { http, status, meaning } = Errors[name];
+    (byHttp[http] ??= []).push(`${status} ${errorLabel(name)}: ${meaning}`);
+  }
+  return Object.fromEntries(Object.entries(byHttp).map(([http, lines]) => [http, reply(lines.join('; '), envelopeRef)]));
+})();
+
+/** A success has no error name. */
+const { error: _onErrorsOnly, ...SUCCESS_PROPERTIES } = ENVELOPE.properties;
 
 function predictOperation(name: string, served: ServedModule): Json {
   const { manifest } = served.definition;
@@ -79,8 +86,8 @@ function predictOperation(name: string, served: ServedModule): Json {
         },
       },
       responses: {
-        200: reply('the results, one per input, in order', { ...ENVELOPE, properties: { ...ENVELOPE.properties, results: { type: 'array' }, status: { const: '000' } } }),
-        ...Object.fromEntries(Object.entries(PREDICT_ERRORS).map(([code, why]) => [code, reply(why, envelopeRef)])),
+        200: reply('the results, one per input, in order', { ...ENVELOPE, properties: { ...SUCCESS_PROPERTIES, results: { type: 'array' }, status: { const: '000' } } }),
+        ...PREDICT_ERROR_REPLIES,
       },
     },
   };

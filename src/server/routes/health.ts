@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CHALLENGE_HEADER, PROOF_HEADER, identityProof } from '../../process/identity.js';
 import type { AppOptions } from '../app.js';
+import { readinessAnswer } from '../health/readiness.js';
 import { valueWithoutPaths, withoutPaths } from '../security/redact.js';
 
 // Liveness, readiness, metrics and the served modules (GET / is in playground.ts).
@@ -20,8 +21,8 @@ export async function healthRoutes(app: FastifyInstance, options: AppOptions): P
   });
 
   app.get('/readyz', async (_request, reply) => {
-    const ready = state.ready && !state.draining;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : state.draining ? 'draining' : 'loading', modules: [...modules.keys()] });
+    const { code, body } = readinessAnswer(state, [...modules.keys()]);
+    return reply.code(code).send(body);
   });
 
   app.get('/metrics', async (_request, reply) => {

@@ -17,28 +17,27 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
     const asked = request.params.module;
     const name = aliases.get(asked) ?? asked;
     // The server listens before its modules are loaded (so probes can see it loading): until then, 503.
-    if (!state.ready && !state.draining) throw hubError('UNAVAILABLE', 'the models are still loading');
+    if (!state.ready && !state.draining) throw hubError('MODELS_LOADING');
     const served = modules.get(name);
     if (!served) throw hubError('UNKNOWN_MODULE', shown(asked), [...modules.keys()], closest(asked, [...modules.keys(), ...aliases.keys()]));
     const stop = metrics.duration.startTimer({ module: name });
     metrics.inFlight.inc();
     let status = '000';
     try {
-      if (state.draining) throw hubError('UNAVAILABLE', 'the server is shutting down');
+      if (state.draining) throw hubError('SHUTTING_DOWN');
       const body = request.isMultipart() ? multipartArguments(request.body as Record<string, unknown>) : request.body;
       if (body === undefined || body === null) throw hubError('BODY_NOT_JSON', 'the body is empty: send a JSON object of predict arguments');
       if (typeof body !== 'object' || Array.isArray(body)) {
         throw hubError('INVALID_ARGUMENT', 'the body must be a JSON object whose keys are predict arguments, e.g. ' + JSON.stringify(served.definition.manifest.example));
       }
-      const args = parseOrThrow(served.definition.predictSchema, { ...served.predictArgs, ...body }, (line) => new HubError('INVALID_ARGUMENT', line));
+      const args = parseOrThrow(served.definition.predictSchema, { ...served.predictArgs, ...body }, (line) => hubError('INVALID_ARGUMENT', line));
       const timing = { queueMs: 0, inferMs: 0 };
       const started = performance.now();
-      const results = await withDeadline(timeoutSeconds, reply, DEADLINE_ERRORS, timing, (call) => served.loaded.predict(args, call));
+      const results = await withDeadline(timeoutSeconds, reply, timing, (call) => served.loaded.predict(args, call));
       void reply.header('server-timing', serverTiming(timing, performance.now() - started));
       return reply.send(success(results));
     } catch (error) {
       status = error instanceof HubError ? error.status : '101';
-      if (error instanceof HubError) void reply.headers(error.headers);
       if (!(error instanceof HubError)) {
         request.log.error({ err: error, module: name }, 'predict failed');
         throw hubError('PREDICT_FAILED', (error as Error)?.message ?? String(error));
@@ -62,11 +61,6 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
 }
 
 const ms = (value: number) => value.toFixed(1);
-
-const DEADLINE_ERRORS = {
-  timeout: (seconds: number) => hubError('TIMEOUT', seconds),
-  gone: () => hubError('UNAVAILABLE', 'the client closed the connection'),
-};
 
 /** Where the time went, for the client: waiting for a model call, in calls, and in all. */
 function serverTiming(timing: { queueMs: number; inferMs: number }, totalMs: number): string {

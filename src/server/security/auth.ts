@@ -43,9 +43,8 @@ export function keyCheck(keys: readonly string[]): KeyCheck {
       for (const known of digests) match = timingSafeEqual(presented, known) || match;
       if (match) return undefined;
     }
-    const error = hubError('UNAUTHORIZED', key === undefined ? 'An API key is required' : 'The API key is not valid');
-    error.headers['www-authenticate'] = key === undefined ? 'Bearer' : 'Bearer error="invalid_token"';
-    return error;
+    return hubError('UNAUTHORIZED', key === undefined ? 'An API key is required' : 'The API key is not valid')
+      .withHeaders({ 'www-authenticate': key === undefined ? 'Bearer' : 'Bearer error="invalid_token"' });
   };
   return Object.assign(check, { required: digests.length > 0 });
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HubError } from '../../errors/catalogue.js';
+import { HubError, hubError } from '../../errors/catalogue.js';
 import type { CallContext } from '../../modules/types.js';
 import { withDeadline } from '../deadline.js';
+import { toHubError } from '../envelope.js';
 import { readBody } from '../body/read-body.js';
 import { parseJsonText } from '../json-body.js';
 import { datatypeOfOrt } from './datatypes.js';
@@ -9,11 +10,11 @@ import { decodeInferRequest, splitBody, type InferRequest } from './infer-reques
 import { TensorError, encodeBinaryTensor, toJsonData } from './tensor-codec.js';
 import type { TensorMetadata } from '../../backends/onnx-metadata.js';
 import type { WireTensor } from '../../models/wire-tensor.js';
-import { RepositoryError, type ModelRepository } from '../../models/repository.js';
+import type { ModelRepository } from '../../models/repository.js';
 
 // The Open Inference Protocol's REST routes (KServe v2, as Triton and MLServer speak it) over the served models:
-// health, server and model metadata, and inference in JSON or with the binary tensor extension. Errors answer
-// the protocol's shape, {"error": "..."}, with the status the protocol and the scheduler call for.
+// health, server and model metadata, and inference in JSON or with the binary tensor extension. Errors come from
+// the catalogue like PaddleHub's, with its HTTP status and headers, in the protocol's shape: {"error": "..."}.
 
 export interface V2Model {
   name: string;
@@ -31,6 +32,8 @@ export interface V2Options {
   models(): Map<string, V2Model>;
   /** Every model loaded and not draining. */
   ready(): boolean;
+  /** Whether the server is shutting down, to tell that from loading when it is not ready. */
+  draining?(): boolean;
   bodyLimit: number;
   /** Elements per input tensor. */
   maxElements: number;
@@ -40,18 +43,7 @@ export interface V2Options {
   repository?: Pick<ModelRepository, 'index' | 'load' | 'unload'>;
 }
 
-class V2Error extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
-    super(message);
-  }
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-const DEADLINE_ERRORS = {
-  timeout: (seconds: number) => new V2Error(504, `the inference took longer than the timeout of ${seconds} s`),
-  gone: () => new V2Error(499, 'the client closed the connection'),
-};
 
 const metadataOf = (t: TensorMetadata) => ({ name: t.name, datatype: t.datatype, shape: t.shape });
 
@@ -62,22 +54,19 @@ export async function v2Routes(app: FastifyInstance, options: V2Options): Promis
     readBody(payload, options.bodyLimit, request.headers['content-length']).then((body) => done(null, body), (error: Error) => done(error, undefined));
   });
 
+  const answer = (reply: FastifyReply, error: HubError) => void reply.code(error.http).headers(error.headers).send({ error: error.message });
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof V2Error) return void reply.code(error.status).headers(error.headers).send({ error: error.message });
-    if (error instanceof TensorError) return void reply.code(400).send({ error: error.message });
-    if (error instanceof HubError) return void reply.code(error.http).headers(error.headers).send({ error: error.message });
-    if (error instanceof RepositoryError) return void reply.code(error.status).send({ error: error.message });
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) return void reply.code(status).send({ error: (error as Error).message });
-    request.log.error({ err: error }, 'v2 request failed');
-    return void reply.code(500).send({ error: 'internal error (the server log has the details)' });
+    const hub = error instanceof TensorError ? hubError('INVALID_ARGUMENT', error.message)
+      : toHubError(error, { bodyLimit: options.bodyLimit, contentType: request.headers['content-type'] ?? '' });
+    if (!(error instanceof HubError) && hub.http >= 500) request.log.error({ err: error }, 'v2 request failed');
+    answer(reply, hub);
   });
-  app.setNotFoundHandler((request, reply) => void reply.code(404).send({ error: `nothing is served at ${request.url.slice(0, 200)}` }));
+  app.setNotFoundHandler((request, reply) => answer(reply, hubError('NOT_FOUND', request.url.slice(0, 200))));
 
   const model = (name: string, version?: string): V2Model => {
     const found = options.models().get(name);
-    if (!found) throw new V2Error(404, `unknown model ${JSON.stringify(name.slice(0, 100))}; served: ${[...options.models().keys()].join(', ') || '(none)'}`);
-    if (version !== undefined && !found.versions.includes(version)) throw new V2Error(404, `model ${name} has no version ${JSON.stringify(version.slice(0, 40))}; versions: ${found.versions.join(', ')}`);
+    if (!found) throw hubError('UNKNOWN_MODEL', name, [...options.models().keys()]);
+    if (version !== undefined && !found.versions.includes(version)) throw hubError('UNKNOWN_VERSION', name, version, found.versions);
     return found;
   };
 
@@ -101,19 +90,20 @@ export async function v2Routes(app: FastifyInstance, options: V2Options): Promis
   };
   const infer = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const m = model(request.params.model, request.params.version);
-    if (!m.ready() || !options.ready()) throw new V2Error(503, `model ${m.name} is not ready`);
+    if (!options.ready()) throw hubError(options.draining?.() ? 'SHUTTING_DOWN' : 'MODELS_LOADING');
+    if (!m.ready()) throw hubError('MODEL_UNLOADING', m.name);
     const body = request.body;
-    if (!(body instanceof Uint8Array) || body.byteLength === 0) throw new V2Error(400, 'the body is empty: send an inference request');
+    if (!(body instanceof Uint8Array) || body.byteLength === 0) throw hubError('BODY_NOT_JSON', 'the body is empty: send an inference request');
     const headerLength = request.headers['inference-header-content-length'];
     const { json, binary } = splitBody(body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
     let header: unknown;
     try {
       header = parseJsonText(utf8.decode(json));
     } catch (error) {
-      throw new V2Error(400, `the request is not valid JSON: ${(error as Error).message}`);
+      throw hubError('BODY_NOT_JSON', (error as Error).message);
     }
     const inference = decodeInferRequest(header, binary, { maxElements: options.maxElements });
-    const outputs = await withDeadline(options.timeoutSeconds, reply, DEADLINE_ERRORS, { queueMs: 0, inferMs: 0 }, (call) => m.infer(inference, call));
+    const outputs = await withDeadline(options.timeoutSeconds, reply, { queueMs: 0, inferMs: 0 }, (call) => m.infer(inference, call));
     return sendInferResponse(reply, m, inference, outputs);
   };
 

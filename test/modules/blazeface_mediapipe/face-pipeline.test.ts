@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { anchorCentres, BLAZEFACE_GRIDS } from '../../../src/modules/blazeface_mediapipe/anchors.js';
-import { faceInputTensor } from '../../../src/modules/blazeface_mediapipe/face-pipeline.js';
+import { anchorCentres, BLAZEFACE_GRIDS, faceInputTensor } from '../../../src/modules/blazeface_mediapipe/face-pipeline.js';
 import { prepareFaceInput, toImageBox } from '../../../src/modules/blazeface_mediapipe/face-input.js';
 import { createImage } from '../../../src/media/pixels.js';
 

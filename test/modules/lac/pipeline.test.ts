@@ -50,12 +50,14 @@ const lexicon: LacLexicon = { vocab: new Map([['a', 1]]), oovId: 0, charMap: new
 
 test('analyseTexts: texts come back whole and in order across pieces and batches; empty texts answer [""]', async () => {
   const seen: LacBatch[] = [];
-  const run = async (batch: LacBatch) => {
+  // Each call's pieces padded as the tagger pads them.
+  const run = async (pieces: Int32Array[]) => {
+    const batch = packBatch(pieces, lexicon.oovId);
     seen.push(batch);
     return Array.from(batch.lengths, (n) => new Int32Array(n));
   };
   const texts = ['ab', '', 'x'.repeat(25), 'Aa'];
-  const out = await analyseTexts(texts, lexicon, 8, sequentialPieces({ maxRows: 4, maxElements: 16, maxPieceChars: 8 }, lexicon.oovId, run));
+  const out = await analyseTexts(texts, lexicon, 8, sequentialPieces({ maxRows: 4, maxElements: 16, maxPieceChars: 8 }, run));
   assert.deepEqual(out.map((r) => r.word.join('')), texts.map((t) => t));
   assert.deepEqual(out[1], { word: [''], tag: [''] });
   assert.ok(seen.every((b) => b.lengths.length * b.width <= 16), 'every call within the budget');

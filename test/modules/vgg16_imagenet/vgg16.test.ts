@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { imagenetCrop } from '../../../src/modules/vgg16_imagenet/index.js';
-import vgg16Infer, { type Vgg16ModelInfo } from '../../../src/modules/vgg16_imagenet/infer.worker.js';
-import { resizePlan } from '../../../src/modules/vgg16_imagenet/preprocess.js';
-import { isDistribution, labelled, probabilities, softmax, topK, type Scored } from '../../../src/modules/vgg16_imagenet/scores.js';
+import classifyInfer, { type ClassifierInfo } from '../../../src/modules/vgg16_imagenet/classify.infer.js';
+import { imagenetCrop, resizePlan } from '../../../src/modules/_vision/imagenet-crop.js';
+import { isDistribution, labelled, probabilities, softmax, topK, type Scored } from '../../../src/modules/_vision/scores.js';
 import { tinyClassifier, tinyDetector } from '../_vision/tiny-models.js';
 import { expectedTiny } from './expected.js';
 
@@ -88,22 +87,22 @@ describe('vgg16_imagenet inference thread', () => {
     writeFileSync(join(dir, 'garbage.onnx'), 'this is not a model');
   });
 
+  const open = (model: string, classes: number) => classifyInfer({ op: 'open', open: { model, classes } });
+
   test('the warm-up checks the model and reports its input side', async () => {
-    assert.deepEqual(await vgg16Infer({ model: logits, classes: 1000, warmup: true }) as Vgg16ModelInfo, { side: 224 });
-    await assert.rejects(vgg16Infer({ model: logits, classes: 999, warmup: true }),
+    assert.deepEqual(await open(logits, 1000) as ClassifierInfo, { side: 224 });
+    await assert.rejects(open(logits, 999),
       /vgg16_imagenet: the model .*logits.onnx does not fit \(its output has 1000 values per image, but there are 999 class names\): it has inputs \[data float32 \[N,3,224,224\]\] and outputs \[scores float32 \[N,1000\]\]/);
-    await assert.rejects(vgg16Infer({ model: join(dir, 'detector.onnx'), classes: 1000, warmup: true }), /does not fit \(2 inputs\)/);
-    await assert.rejects(vgg16Infer({ model: join(dir, 'garbage.onnx'), classes: 1000, warmup: true }), /garbage.onnx is not an ONNX model onnxruntime can load/);
+    await assert.rejects(open(join(dir, 'detector.onnx'), 1000), /does not fit \(2 inputs\)/);
+    await assert.rejects(open(join(dir, 'garbage.onnx'), 1000), /garbage.onnx is not an ONNX model onnxruntime can load/);
   });
 
   test('a batch gives each image its top k; logits and probability models agree', async () => {
     const red = await solid(224, 224, [255, 0, 0]);
     const green = await solid(224, 224, [0, 255, 0]);
-    const pixels = new Uint8Array(2 * 224 * 224 * 3);
-    pixels.set(red.data, 0);
-    pixels.set(green.data, 224 * 224 * 3);
     for (const model of [logits, probs]) {
-      const [first, second] = await vgg16Infer({ model, pixels, count: 2, side: 224, topK: 3 }) as Scored[][];
+      const items = [red, green].map((image) => ({ size: 1, pixels: image.data, topK: 3 }));
+      const [first, second] = await classifyInfer({ op: 'run', open: { model, classes: 1000 }, items }) as Scored[][];
       const expectRed = expectedTiny([255, 0, 0]);
       assert.equal(first![0]!.index, 0);
       // onnxruntime averages 50,176 float32 values, so the logits carry about 1e-4 of relative error.

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { COCO_LABELS } from '../../../src/modules/_vision/coco-labels.js';
-import yolov3Infer, { type Yolov3ModelInfo } from '../../../src/modules/yolov3_darknet53_coco2017/infer.worker.js';
+import yolov3Infer, { type Yolov3Info, type Yolov3Item } from '../../../src/modules/yolov3_darknet53_coco2017/detect.infer.js';
 import { letterboxPlan } from '../../../src/modules/yolov3_darknet53_coco2017/letterbox.js';
 import { collectDetections, identifyOutputs, type OutputTensor, type RawDetection, type YoloOutputs } from '../../../src/modules/yolov3_darknet53_coco2017/outputs.js';
-import { toDetections } from '../../../src/modules/yolov3_darknet53_coco2017/result.js';
+import { toDetections } from '../../../src/modules/yolov3_darknet53_coco2017/index.js';
 import { tinyClassifier, tinyDetector } from '../_vision/tiny-models.js';
 
 const f32 = (dims: number[], values: number[]): OutputTensor => ({ type: 'float32', dims, data: Float32Array.from(values) });
@@ -87,23 +87,27 @@ describe('yolov3 inference thread', () => {
     writeFileSync(join(dir, 'classifier.onnx'), tinyClassifier());
   });
 
+  const open = (file: string, classes: number) => yolov3Infer({ op: 'open', open: { model: file, classes } });
+  const detect = async (item: Omit<Yolov3Item, 'size'>) =>
+    ((await yolov3Infer({ op: 'run', open: { model, classes: 80 }, items: [{ size: 1, ...item }] })) as RawDetection[][])[0]!;
+
   test('the warm-up checks the model', async () => {
-    assert.deepEqual(await yolov3Infer({ model, classes: 80, warmup: true }) as Yolov3ModelInfo, { side: 416 });
-    await assert.rejects(yolov3Infer({ model, classes: 81, warmup: true }), /does not fit \(it scores 80 classes, but there are 81 class names\)/);
-    await assert.rejects(yolov3Infer({ model: join(dir, 'classifier.onnx'), classes: 80, warmup: true }),
+    assert.deepEqual(await open(model, 80) as Yolov3Info, { side: 416 });
+    await assert.rejects(open(model, 81), /does not fit \(it scores 80 classes, but there are 81 class names\)/);
+    await assert.rejects(open(join(dir, 'classifier.onnx'), 80),
       /yolov3_darknet53_coco2017: the model .*classifier.onnx does not fit \(1 inputs\): it has inputs \[data float32 \[N,3,224,224\]\].*expected inputs input_1/);
   });
 
   test('boxes come back in the original image\'s pixels; the padding shows in the corner', async () => {
     // A 768 x 576 image letterboxed: 416 x 312 of white pasted 52 rows down, grey 128 above.
     const pixels = new Uint8Array(416 * 312 * 3).fill(255);
-    const found = await yolov3Infer({ model, pixels, width: 416, height: 312, left: 0, top: 52, side: 416, imageWidth: 768, imageHeight: 576, scoreThresh: 0.5 }) as RawDetection[];
+    const found = await detect({ pixels, width: 416, height: 312, left: 0, top: 52, imageWidth: 768, imageHeight: 576, scoreThresh: 0.5 });
     assert.deepEqual(found.map((d) => d.classIndex), [16, 2, 0], 'bicycle is below 0.5; bus was not kept by NMS');
     assert.deepEqual([found[0]!.top, found[0]!.left, found[0]!.bottom, found[0]!.right], [144, 96, 432, 384]);
     assert.ok(Math.abs(found[2]!.score - 128 / 255) < 1e-6, 'the top-left input value is the grey padding');
     // A square image fills the canvas: the corner is the image's own (white) pixel.
     const square = new Uint8Array(416 * 416 * 3).fill(255);
-    const full = await yolov3Infer({ model, pixels: square, width: 416, height: 416, left: 0, top: 0, side: 416, imageWidth: 500, imageHeight: 500, scoreThresh: 0.5 }) as RawDetection[];
+    const full = await detect({ pixels: square, width: 416, height: 416, left: 0, top: 0, imageWidth: 500, imageHeight: 500, scoreThresh: 0.5 });
     assert.equal(full.find((d) => d.classIndex === 0)!.score, 1);
   });
 });

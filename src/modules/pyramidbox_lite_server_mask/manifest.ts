@@ -1,3 +1,0 @@
-import { maskManifest } from '../face_mask/mask-manifest.js';
-
-export const pyramidboxLiteServerMaskManifest = maskManifest('pyramidbox_lite_server_mask', 'pyramidbox_lite_mobile_mask');

@@ -1,9 +1,10 @@
 // Warm start: how long `hub serving start -m lac` takes from spawning the process to its first /readyz 200,
-// with the weights already prepared in HUB_HOME. Bounded: RUNS starts (default 5), each given up after 60 s.
-// Besides the wall time it reports the CPU time the process had used by then (all its threads, from /proc),
-// which a busy machine inflates far less. `npx tsc -p tsconfig.json && node dist/bench/warm-start.js [module]`;
-// HUB_HOME and HUB_LAC_DIR are passed on, HUB_BIN picks another build's bin/hub.js (to compare two), and extra
-// arguments after the module go to `hub serving start` (e.g. --threads 1).
+// with the weights already prepared in HUB_HOME. Bounded: RUNS starts (default 5) per build, each given up
+// after 60 s. Besides the wall time it reports the CPU time the process had used by then (all its threads,
+// from /proc), which a busy machine inflates far less.
+// `npx tsc -p tsconfig.json && node dist/bench/warm-start.js [module] [start flags...]`; HUB_HOME and
+// HUB_LAC_DIR are passed on. HUB_BIN=a/bin/hub.js,b/bin/hub.js compares builds: their starts alternate, so
+// a load that changes meanwhile falls on each alike.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { freeLoopbackPort } from '../src/process/port.js';
 
-const HUB = process.env.HUB_BIN ?? fileURLToPath(new URL('../../bin/hub.js', import.meta.url));
+const BUILDS = (process.env.HUB_BIN ?? fileURLToPath(new URL('../../bin/hub.js', import.meta.url))).split(',');
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -39,10 +40,10 @@ function cpuMs(pid: number): number {
 }
 
 /** One start: milliseconds from spawn to the first 200 of /readyz, and CPU used by then; stopped after. */
-async function once(): Promise<{ wall: number; cpu: number }> {
+async function once(hub: string): Promise<{ wall: number; cpu: number }> {
   const port = await freeLoopbackPort();
   const started = performance.now();
-  const child = spawn(process.execPath, [HUB, 'serving', 'start', '-m', module, '-p', String(port), '--host', '127.0.0.1', ...extra], {
+  const child = spawn(process.execPath, [hub, 'serving', 'start', '-m', module, '-p', String(port), '--host', '127.0.0.1', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -69,18 +70,23 @@ const median = (values: number[]) => {
 };
 
 // Weights prepared first, so every measured start is a warm one.
-const install = spawnSync(process.execPath, [HUB, 'install', module], { encoding: 'utf8' });
+const install = spawnSync(process.execPath, [BUILDS[0]!, 'install', module], { encoding: 'utf8' });
 if (install.status !== 0) {
   console.error(`hub install ${module} failed:\n${install.stderr}`);
   process.exit(1);
 }
-const walls: number[] = [];
-const cpus: number[] = [];
+const walls = BUILDS.map((): number[] => []);
+const cpus = BUILDS.map((): number[] => []);
 for (let i = 0; i < RUNS; i++) {
-  const { wall, cpu } = await once();
-  walls.push(wall);
-  cpus.push(cpu);
-  console.log(`run ${i + 1}: ready in ${wall.toFixed(0)} ms, ${cpu.toFixed(0)} ms of CPU`);
+  for (const [b, hub] of BUILDS.entries()) {
+    const { wall, cpu } = await once(hub);
+    walls[b]!.push(wall);
+    cpus[b]!.push(cpu);
+    console.log(`${hub} run ${i + 1}: ready in ${wall.toFixed(0)} ms, ${cpu.toFixed(0)} ms of CPU`);
+  }
 }
-console.log(`${module}: warm start to ready, median ${median(walls).toFixed(0)} ms of ${RUNS} (min ${Math.min(...walls).toFixed(0)}, ` +
-  `max ${Math.max(...walls).toFixed(0)}); CPU used by then, median ${median(cpus).toFixed(0)} ms`);
+for (const [b, hub] of BUILDS.entries()) {
+  const w = walls[b]!;
+  console.log(`${hub}: ${module} warm start to ready, median ${median(w).toFixed(0)} ms of ${RUNS} (min ${Math.min(...w).toFixed(0)}, ` +
+    `max ${Math.max(...w).toFixed(0)}); CPU used by then, median ${median(cpus[b]!).toFixed(0)} ms`);
+}

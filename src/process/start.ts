@@ -111,13 +111,12 @@ export async function startServing(config: ServingConfig, options: StartOptions)
   const record = clusterWorker ? undefined : pidRecord(plan, identity);
   if (record) await claimPort(config);
 
-  // /healthz answers and /readyz says "loading" while weights are prepared and loaded.
-  const prepare = () => prepareModules(plan, report, clusterWorker ? null : process.stdout);
-  const service = await startService(config, prepare, plan.devices, createLogger(), identity, { listenOnceLoaded: replacement });
-  if (record) {
-    report.say(`listening on ${config.host}:${config.port}; /readyz answers 503 until ${record.module.join(', ')} ${record.module.length > 1 ? 'are' : 'is'} loaded`);
-    await writePidFile(record);
-  }
+  // Listening first: /healthz answers and /readyz says "loading" while weights are prepared and loaded.
+  const service = await startService(config, async () => {
+    if (record) report.say(`listening on ${config.host}:${config.port}; loading ${record.module.join(', ')} (/readyz answers 503 until loaded)`);
+    return prepareModules(plan, report, clusterWorker ? null : process.stdout);
+  }, plan.devices, createLogger(), identity, { listenOnceLoaded: replacement });
+  if (record) await writePidFile(record);
 
   let stopping = false;
   onShutdownSignal(async (signal) => {

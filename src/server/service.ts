@@ -16,9 +16,9 @@ import { HealthBoard } from './health/board.js';
 import { openHealthPort, type HealthPort } from './health/listener.js';
 import { setImageLimits } from '../media/image-limits.js';
 
-// One process's server: its HTTP listener, its inference threads and its loaded modules. It listens without
-// waiting for the modules, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz
-// 503 "loading") while weights are prepared and sessions created.
+// One process's server: its HTTP listener, its inference threads and its loaded modules. It listens before the
+// modules are loaded, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz 503
+// "loading") while weights are prepared and sessions created, and a port already taken fails the start at once.
 
 export interface ServiceModule {
   resolved: ResolvedModule;
@@ -43,8 +43,8 @@ const RELEASE_SESSIONS = new URL('../backends/release-sessions.worker.js', impor
 
 export interface StartServiceOptions {
   /**
-   * Listen only once the modules are loaded: for a process that replaces one of a cluster, which would otherwise
-   * be dealt its share of connections while it could only refuse them.
+   * Load the modules before listening: for a process that replaces one of a cluster, which would otherwise be
+   * dealt its share of connections while it could only refuse them.
    */
   listenOnceLoaded?: boolean;
   /** For tests: how long the main event loop may stay silent before the health port says "stalled". */
@@ -52,9 +52,8 @@ export interface StartServiceOptions {
 }
 
 /**
- * Loads the modules (`modules` may be a function that prepares them first) while the app is built and starts
- * listening, so that the inference threads create their sessions while the main thread builds routes. Resolves
- * once listening; `loaded` says when the service is ready.
+ * Listens, then loads the modules (`modules` may be a function that installs them first); the other way round
+ * with `listenOnceLoaded`. Resolves once listening; `loaded` says when the service is ready.
  */
 export async function startService(
   config: ServingConfig,
@@ -77,8 +76,7 @@ export async function startService(
   // The flags live in shared memory, so the health port's thread reads them however busy this thread is.
   const state = new HealthBoard();
   let healthPort: HealthPort | undefined;
-
-  const loading = (async () => {
+  const loadModules = async () => {
     for (const { resolved, installed } of typeof modules === 'function' ? await modules() : modules) {
       const loadedModule = await resolved.definition.load({ initArgs: resolved.initArgs, pool, log: logger.child({ module: resolved.definition.manifest.name }), schedule: config.schedule, observe: (model, load) => metrics.observeModel(model, load) }, installed);
       const name = resolved.definition.manifest.name;
@@ -91,16 +89,7 @@ export async function startService(
     for (const request of config.modules.filter(isOnnxFile)) {
       repository.adopt(await loadOnnxFile(request.name, request.path!, pool, modelContext));
     }
-  })();
-  // Handled below once listening (or not); this keeps an early failure from being reported as unhandled.
-  loading.catch(() => {});
-  /** Frees what loading made; after `loading` has settled, for a thread ended inside onnxruntime aborts the process. */
-  const release = async () => {
-    for (const module of served.values()) await module.loaded.close?.();
-    await pool.close();
-    await healthPort?.close();
   };
-
   let app: FastifyInstance | undefined;
   try {
     app = await buildApp({
@@ -108,30 +97,33 @@ export async function startService(
       host: config.host, accessLog: config.accessLog, apiKeys: config.apiKeys, allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins,
       v2Models: v2, repository: config.modelControl.enabled ? repository : undefined, identity,
     });
-    if (options.listenOnceLoaded) await loading;
+    if (options.listenOnceLoaded) await loadModules();
     await listenQuietly(app, config);
     if (config.healthPort) {
       healthPort = await openHealthPort(state, { port: config.healthPort, host: config.host, servingPort: config.port, identity, log: logger, stallAfterMs: options.stallAfterMs });
-      // Modules loaded before the port opened.
       healthPort.setModules([...served.keys()]);
     }
   } catch (error) {
-    state.draining = true;
     await app?.close();
-    await loading.catch(() => {});
-    await release();
+    for (const module of served.values()) await module.loaded.close?.();
+    await pool.close();
     throw listenError(error, config);
   }
   const listening = app;
 
-  const loaded = loading.then(() => {
+  const loaded = (async () => {
+    try {
+      if (!options.listenOnceLoaded) await loadModules();
+    } catch (error) {
+      state.draining = true;
+      await listening.close();
+      for (const module of served.values()) await module.loaded.close?.();
+      await pool.close();
+      await healthPort?.close();
+      throw error;
+    }
     state.ready = true;
-  }, async (error: unknown) => {
-    state.draining = true;
-    await listening.close();
-    await release();
-    throw error;
-  });
+  })();
   // Callers await `loaded`; this keeps a failure from also being reported as unhandled before they do.
   loaded.catch(() => {});
 

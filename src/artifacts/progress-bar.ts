@@ -1,8 +1,12 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { InstallProgress } from './progress.js';
 
 // The CLI's view of InstallProgress. On a terminal: a bar, with the size, rate and time left for downloads.
 // Elsewhere (logs, pipes, CI): one line per step, never one per chunk.
+
+// The bar is for terminals only: a server started by a supervisor does not load it.
+const loadBars = (): typeof CliProgress => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 /** Totals above this are bytes of a download, not counts of steps. */
 const BYTES_ABOVE = 1024;
@@ -24,7 +28,8 @@ export function describeDownload(received: number, total: number, elapsedSeconds
 }
 
 /** Progress of installing `name`, shown on `stream`; `stop` ends the bar. */
-export function progressBar(name: string, stream: NodeJS.WriteStream): { progress: InstallProgress; stop: () => void } {
+export function progressBar(name: string, stream: NodeJS.WriteStream | null): { progress: InstallProgress; stop: () => void } {
+  if (stream === null) return { progress: () => {}, stop: () => {} };
   if (!stream.isTTY) {
     let last = '';
     return {
@@ -35,7 +40,8 @@ export function progressBar(name: string, stream: NodeJS.WriteStream): { progres
       stop: () => {},
     };
   }
-  let bar: cliProgress.SingleBar | undefined;
+  const cliProgress = loadBars();
+  let bar: CliProgress.SingleBar | undefined;
   let mode: 'steps' | 'bytes' | undefined;
   let downloadStarted = 0;
   const start = (next: 'steps' | 'bytes', total: number, done: number, payload: Record<string, string>) => {

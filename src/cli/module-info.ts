@@ -8,7 +8,7 @@ import { loadUserModule } from '../modules/user/load-user-module.js';
 import { isPathToken } from '../config/load.js';
 import type { ModuleDefinition } from '../modules/types.js';
 import { missingFiles, packageAssetsDir, OCR_PACKAGE } from '../modules/chinese_ocr_db_crnn_mobile/model-files.js';
-import { ensureInstalled } from './install-modules.js';
+import { ensureInstalled } from '../process/install-modules.js';
 import { say, warn } from './output.js';
 
 /** The width lines are wrapped to: the terminal's, or 100 columns when stdout is not a terminal. */

@@ -7,7 +7,7 @@ import { fsErrorWords } from '../artifacts/fs-errors.js';
 import { checkInitPaths, moduleFromSpec, type ResolvedModule } from '../modules/resolve.js';
 import type { LoadedModule } from '../modules/types.js';
 import { InferencePool } from '../scheduler/pool.js';
-import { ensureInstalled } from './install-modules.js';
+import { ensureInstalled } from '../process/install-modules.js';
 import { pythonRepr } from './python-repr.js';
 import { warn } from './output.js';
 

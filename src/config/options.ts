@@ -6,6 +6,13 @@ import { z } from 'zod';
 
 export const DEFAULT_PORT = 8866;
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+/** Inference tasks allowed to wait per thread before requests get 503. */
+export const DEFAULT_QUEUE_PER_THREAD = 256;
+/**
+ * Image limits, checked from a file's header before anything is decoded: 40 MP is a large phone photo and about
+ * 120 MB of RGB pixels; the longest side bounds the very thin images the pixel count lets through.
+ */
+export const DEFAULT_IMAGE_LIMITS = { maxPixels: 40_000_000, maxSide: 20_000, maxBytes: 32 * 1024 * 1024 } as const;
 
 const integer = (min: number, max: number) =>
   z.number({ error: `expected an integer from ${min} to ${max}` })
@@ -82,6 +89,14 @@ export const SERVING_OPTIONS = [
     help: 'longest a prediction may take; past it the client gets 504 at once, work still queued for it is dropped, and work already running finishes in its thread and is discarded' }),
   option({ key: 'body_limit', value: '<bytes>', kind: 'number', rule: integer(1024, 1024 * 1024 * 1024).default(DEFAULT_BODY_LIMIT), shown: String(DEFAULT_BODY_LIMIT),
     help: 'largest request body; a larger one gets 413 before it is read' }),
+  option({ key: 'queue_per_thread', value: '<tasks>', kind: 'number', rule: integer(1, 1_000_000).default(DEFAULT_QUEUE_PER_THREAD), shown: String(DEFAULT_QUEUE_PER_THREAD),
+    help: "inference tasks that may wait per thread; past that a request gets 503 at once (a model's own queue, --max_queue_size, answers 429 before it fills)" }),
+  option({ key: 'image_max_pixels', value: '<pixels>', kind: 'number', rule: integer(1, 1_000_000_000).default(DEFAULT_IMAGE_LIMITS.maxPixels), shown: String(DEFAULT_IMAGE_LIMITS.maxPixels),
+    help: 'largest image, width x height, read from its header before it is decoded; a larger one gets 413' }),
+  option({ key: 'image_max_side', value: '<pixels>', kind: 'number', rule: integer(1, 1_000_000).default(DEFAULT_IMAGE_LIMITS.maxSide), shown: String(DEFAULT_IMAGE_LIMITS.maxSide),
+    help: 'longest side of an image; a longer one gets 413' }),
+  option({ key: 'image_max_bytes', value: '<bytes>', kind: 'number', rule: integer(1, 1024 * 1024 * 1024).default(DEFAULT_IMAGE_LIMITS.maxBytes), shown: String(DEFAULT_IMAGE_LIMITS.maxBytes),
+    help: 'largest encoded image file (one item of images); a larger one gets 413' }),
   option({ key: 'max_batch_size', value: '<n>', kind: 'number', rule: integer(1, 4096).optional(), shown: 'per model (lac 64)',
     help: 'items (texts, text pieces) per model call, merged across concurrent requests; 1 turns batching off' }),
   option({ key: 'max_queue_delay', value: '<microseconds>', kind: 'number', rule: integer(0, 10_000_000).optional(), shown: '0',

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import type { ImageLimits } from '../media/image-limits.js';
 import { processCores } from '../process/cpu-quota.js';
 import { optionShape } from './options.js';
 
@@ -61,6 +62,10 @@ export interface ServingConfig {
   threads: number;
   timeoutSeconds: number;
   bodyLimit: number;
+  /** Inference tasks that may wait per thread before requests get 503. */
+  queuePerThread: number;
+  /** How large an image a request may carry. */
+  imageLimits: ImageLimits;
   /** Overrides of every model's scheduling defaults. */
   schedule: ScheduleOverrides;
   /** The repository extension of /v2: whether it is on, and the folders it may load from. */
@@ -121,6 +126,8 @@ export function toServingConfig(file: ParsedFile): ServingConfig {
     threads: file.threads ?? threads,
     timeoutSeconds: file.timeout,
     bodyLimit: file.body_limit,
+    queuePerThread: file.queue_per_thread,
+    imageLimits: { maxPixels: file.image_max_pixels, maxSide: file.image_max_side, maxBytes: file.image_max_bytes },
     modelControl: {
       enabled: file.enable_model_control,
       folders: file.model_repository ?? [...new Set(modules.flatMap((m) => (m.path ? [dirname(m.path)] : [])))],

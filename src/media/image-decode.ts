@@ -1,8 +1,9 @@
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { imageTooLarge, notAnImage, badImage } from './image-errors.js';
 import { imageItemBytes } from './image-item.js';
 import { DEFAULT_IMAGE_LIMITS, dimensionProblem, type ImageLimits } from './image-limits.js';
 import { isDecodable, sniffImageFormat, type ImageFormat } from './image-sniff.js';
+import { loadSharp } from './load-sharp.js';
 import { transferable, type RgbImage } from './pixels.js';
 
 // Image items to RGB pixels with sharp (libvips works in libuv's thread pool, so the event loop stays free).
@@ -33,6 +34,7 @@ export async function readImage(item: unknown, index: number, options: ReadOptio
   const format = sniffImageFormat(bytes);
   if (format === 'bmp' || format === 'heic') throw badImage(index, `${format.toUpperCase()} images are not supported; send JPEG, PNG or WebP`, field);
   if (!isDecodable(format)) throw notAnImage(index, field);
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     // No pixel limit here: metadata reads the header only, and we want the real size to refuse it in our words.
@@ -59,6 +61,7 @@ export async function readImages(items: readonly unknown[], options: ReadOptions
  * fails here, with the same message as data that is not an image.
  */
 export async function decodeImage(source: ImageSource, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<RgbImage> {
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(source.bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
       .rotate()

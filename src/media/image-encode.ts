@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp.js';
 import { transferable, type RgbImage } from './pixels.js';
 
 // Resizing and encoding on the main thread through sharp (asynchronous, in libuv's pool), and drawing
@@ -11,11 +11,13 @@ export type ResizeKernel = 'nearest' | 'linear' | 'cubic' | 'lanczos3';
 /** Exact size, aspect ratio not kept (models with fixed inputs stretch as their training did). */
 export async function resizeImage(image: RgbImage, width: number, height: number, kernel: ResizeKernel = 'linear'): Promise<RgbImage> {
   if (width === image.width && height === image.height) return image;
+  const sharp = await loadSharp();
   const data = await sharp(image.data, rawInput(image)).resize(width, height, { fit: 'fill', kernel }).raw().toBuffer();
   return { width, height, data: transferable(data) };
 }
 
 export async function encodeJpeg(image: RgbImage, quality = 90): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(image.data, rawInput(image)).jpeg({ quality }).toBuffer();
 }
 
@@ -48,6 +50,7 @@ export function overlaySvg(width: number, height: number, shapes: readonly Overl
 /** The image with the shapes drawn over it, as base64 JPEG. */
 export async function visualizeJpegBase64(image: RgbImage, shapes: readonly Overlay[], quality = 85): Promise<string> {
   const layer = Buffer.from(overlaySvg(image.width, image.height, shapes));
+  const sharp = await loadSharp();
   const jpeg = await sharp(image.data, rawInput(image)).composite([{ input: layer, top: 0, left: 0 }])
     // Full-resolution colour: thin coloured lines blur away with the usual 4:2:0 subsampling.
     .jpeg({ quality, chromaSubsampling: '4:4:4' }).toBuffer();

@@ -1,5 +1,8 @@
+import { DEFAULT_IMAGE_LIMITS as OPTION_DEFAULTS } from '../config/options.js';
+
 // How large an image may be. Checked from the file's header before anything is decoded, so a small file that
-// claims huge dimensions (a decompression bomb) costs nothing; sharp's own pixel limit is a second guard.
+// claims huge dimensions (a decompression bomb) costs nothing; sharp's own pixel limit is a second guard. The
+// values are serving options (--image_max_pixels, --image_max_side, --image_max_bytes; defaults in options.ts).
 
 export interface ImageLimits {
   /** Width x height after decoding; 40 MP is a large phone photo and about 120 MB of RGB pixels. */
@@ -10,11 +13,16 @@ export interface ImageLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_IMAGE_LIMITS: Readonly<ImageLimits> = {
-  maxPixels: 40_000_000,
-  maxSide: 20_000,
-  maxBytes: 32 * 1024 * 1024,
-};
+/**
+ * The limits this process applies where no others are given: the options' defaults until a server's config sets
+ * its own (setImageLimits). Read at request time, so every image module follows the config.
+ */
+export const DEFAULT_IMAGE_LIMITS: Readonly<ImageLimits> = { ...OPTION_DEFAULTS };
+
+/** Called once a server's config is known; one process serves one config. */
+export function setImageLimits(limits: ImageLimits): void {
+  Object.assign(DEFAULT_IMAGE_LIMITS, limits);
+}
 
 /** Why the dimensions break the limits, or undefined when they fit. */
 export function dimensionProblem(width: number, height: number, limits: ImageLimits): string | undefined {

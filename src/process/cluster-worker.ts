@@ -1,26 +1,23 @@
-import { devicesFor } from '../cli/serving-start.js';
-import { resolveModules } from '../modules/resolve.js';
-import { startService } from '../server/service.js';
-import { PAYLOAD_ENV, type WorkerMessage, type WorkerPayload } from './cluster.js';
-import { createLogger } from './log.js';
-import { onShutdownSignal } from './signals.js';
+import type { StartMessage, WorkerMessage } from './cluster.js';
+import { startServing } from './start.js';
+import { quiet } from './start-lines.js';
 
-// One serving process under the cluster primary: the same service as single-process mode.
+// One serving process under the cluster primary: it asks for its start, then starts as a single process does
+// (start.ts), quietly, for the primary speaks for the cluster.
 
 const send = (message: WorkerMessage) => process.send?.(message);
 
-async function main(): Promise<void> {
-  const { config, installed, identity } = JSON.parse(process.env[PAYLOAD_ENV] ?? '{}') as WorkerPayload;
-  // `installed` follows the modules to resolve; ONNX files are loaded by the service itself.
-  const modules = (await resolveModules(config.modules)).map((resolved, i) => ({ resolved, installed: installed[i]! }));
-  const service = await startService(config, modules, devicesFor(config), createLogger(), identity);
-  onShutdownSignal(() => service.close());
-  await service.loaded;
-  send({ type: 'ready' });
-}
-
-main().catch((error: unknown) => {
-  send({ type: 'failed', message: (error as Error)?.message ?? String(error) });
+function fail(error: unknown): void {
+  send({ type: 'hub:failed', message: (error as Error)?.message ?? String(error) });
   process.exitCode = 1;
   setTimeout(() => process.exit(1), 100).unref();
+}
+
+process.on('message', (message: StartMessage) => {
+  if (message?.type !== 'hub:start') return;
+  const { config, identity } = message.start;
+  startServing(config, { report: quiet, identity, clusterWorker: true, replacement: message.replacement }).then((service) => {
+    if (service) send({ type: 'hub:ready' });
+  }, fail);
 });
+send({ type: 'hub:waiting' });

@@ -1,35 +1,35 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { ServingConfig } from '../config/schema.js';
-import type { InstallResult } from '../modules/types.js';
 import { PrimaryMetrics } from './cluster-metrics.js';
 import { onShutdownSignal } from './signals.js';
 
 // --use_multiprocess: N processes share the port through node:cluster, each with its own inference threads.
 // The primary only supervises: it restarts a process that dies, drains them all on SIGINT/SIGTERM, and gathers
-// their metrics when one of them is scraped.
+// their metrics when one of them is scraped. Each process asks for its start once it listens for the answer
+// (a message sent before that would be lost), and then starts as a single process does (start.ts).
 
-export interface WorkerPayload {
+export interface WorkerStart {
   config: ServingConfig;
-  installed: InstallResult[];
   /** The PID file's token, which every serving process proves (identity.ts). */
   identity: string;
 }
 
-export type WorkerMessage = { type: 'ready' } | { type: 'failed'; message: string };
+/** Messages from a serving process to the primary. */
+export type WorkerMessage = { type: 'hub:waiting' } | { type: 'hub:ready' } | { type: 'hub:failed'; message: string };
+/** The primary's answer to 'hub:waiting'. */
+export interface StartMessage {
+  type: 'hub:start';
+  start: WorkerStart;
+  /** Started in place of a process that died: it takes connections only once ready. */
+  replacement: boolean;
+}
 
-export const PAYLOAD_ENV = 'HUB_SERVING_WORKER_PAYLOAD';
 const RESTART_DELAY_MS = 1000;
 
-export function runPrimary(
-  config: ServingConfig,
-  installed: InstallResult[],
-  identity: string,
-  onReady: () => Promise<void>,
-  onStopped: () => Promise<void>,
-): Promise<void> {
+export function runPrimary(start: WorkerStart, onReady: () => Promise<void>, onStopped: () => Promise<void>): Promise<void> {
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.js', import.meta.url)) });
-  const env = { [PAYLOAD_ENV]: JSON.stringify({ config, installed, identity } satisfies WorkerPayload) };
+  const { processes } = start.config;
   const workers = new Set<Worker>();
   const metrics = new PrimaryMetrics();
   let stopping = false;
@@ -37,15 +37,17 @@ export function runPrimary(
 
   return new Promise((resolve, reject) => {
     let ready = 0;
-    const fork = () => {
-      const worker = cluster.fork(env);
+    const fork = (replacement: boolean) => {
+      const worker = cluster.fork();
       workers.add(worker);
       worker.on('message', (message: WorkerMessage) => {
         metrics.handle(worker, message);
-        if (message.type === 'ready' && !allReady && ++ready === config.processes) {
+        if (message?.type === 'hub:waiting') {
+          worker.send({ type: 'hub:start', start, replacement } satisfies StartMessage);
+        } else if (message?.type === 'hub:ready' && !allReady && ++ready === processes) {
           allReady = true;
           onReady().then(resolve, reject);
-        } else if (message.type === 'failed' && !allReady) {
+        } else if (message?.type === 'hub:failed' && !allReady) {
           stopping = true;
           for (const w of workers) w.process.kill('SIGTERM');
           reject(new Error(message.message));
@@ -56,10 +58,10 @@ export function runPrimary(
         if (stopping) return;
         process.stderr.write(`warning: serving process ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another\n`);
         metrics.restarts.inc();
-        setTimeout(() => !stopping && fork(), RESTART_DELAY_MS).unref();
+        setTimeout(() => !stopping && fork(true), RESTART_DELAY_MS).unref();
       });
     };
-    for (let i = 0; i < config.processes; i++) fork();
+    for (let i = 0; i < processes; i++) fork(false);
 
     onShutdownSignal(async (signal) => {
       stopping = true;

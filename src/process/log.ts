@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import pretty from 'pino-pretty';
+import type Pretty from 'pino-pretty';
 
 // Operational logs on stderr (stdout carries the human start-up lines). HUB_LOG_LEVEL sets the level (default
 // info). One JSON object per line with an ISO timestamp and the level by name, for log collectors; on a
@@ -28,7 +29,9 @@ export function createLogger(setup: LogSetup = {}): Logger {
   const level = setup.level ?? process.env.HUB_LOG_LEVEL ?? 'info';
   const readable = setup.pretty ?? Boolean(process.stderr.isTTY);
   if (readable && !setup.destination) {
-    // Synchronous and in this thread: no transport worker, so nothing is lost when the process exits.
+    // Synchronous and in this thread: no transport worker, so nothing is lost when the process exits. Loaded
+    // here only: a server under a supervisor logs JSON and never needs it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof Pretty;
     const stream = pretty({ destination: 2, sync: true, colorize: true, singleLine: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' });
     return pino(loggerOptions(level), stream);
   }

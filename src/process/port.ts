@@ -1,12 +1,18 @@
 import { createServer } from 'node:net';
 
-/** Whether something already listens on host:port (checked by trying to listen there ourselves). */
-export function portInUse(port: number, host: string): Promise<boolean> {
+/** Why listening on host:port fails now (taken, privileged, no such address), or undefined when it would not. */
+export function listenProblem(port: number, host: string): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE' || error.code === 'EACCES'));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(undefined)));
   });
+}
+
+/** Whether something already listens on host:port (checked by trying to listen there ourselves). */
+export async function portInUse(port: number, host: string): Promise<boolean> {
+  const code = (await listenProblem(port, host))?.code;
+  return code === 'EADDRINUSE' || code === 'EACCES';
 }
 
 export async function waitForPortFree(port: number, host: string, timeoutMs: number): Promise<boolean> {

@@ -14,6 +14,7 @@ import type { V2Model } from './v2/routes.js';
 import { Metrics, type ModelLoad } from './metrics.js';
 import { HealthBoard } from './health/board.js';
 import { openHealthPort, type HealthPort } from './health/listener.js';
+import { setImageLimits } from '../media/image-limits.js';
 
 // One process's server: its HTTP listener, its inference threads and its loaded modules. It listens before the
 // modules are loaded, so that orchestrators see the process alive (/healthz 200) and not yet ready (/readyz 503
@@ -40,12 +41,19 @@ export interface Service {
 
 const RELEASE_SESSIONS = new URL('../backends/release-sessions.worker.js', import.meta.url).href;
 
-/** Inference tasks allowed to wait per thread before requests get 503. */
-const QUEUE_PER_THREAD = 256;
+export interface StartServiceOptions {
+  /**
+   * Load the modules before listening: for a process that replaces one of a cluster, which would otherwise be
+   * dealt its share of connections while it could only refuse them.
+   */
+  listenOnceLoaded?: boolean;
+  /** For tests: how long the main event loop may stay silent before the health port says "stalled". */
+  stallAfterMs?: number;
+}
 
 /**
- * Listens, then loads the modules (`modules` may be a function that installs them first). Resolves once
- * listening; `loaded` says when the service is ready.
+ * Listens, then loads the modules (`modules` may be a function that installs them first); the other way round
+ * with `listenOnceLoaded`. Resolves once listening; `loaded` says when the service is ready.
  */
 export async function startService(
   config: ServingConfig,
@@ -54,10 +62,10 @@ export async function startService(
   logger: Logger,
   /** The PID file's token, proven to `hub serving stop` and `status` over loopback (process/identity.ts). */
   identity?: string,
-  /** For tests: how long the main event loop may stay silent before the health port says "stalled". */
-  health: { stallAfterMs?: number } = {},
+  options: StartServiceOptions = {},
 ): Promise<Service> {
-  const pool = new InferencePool({ devices, maxQueue: QUEUE_PER_THREAD * devices.length, intraOpThreads: 1 });
+  const pool = new InferencePool({ devices, maxQueue: config.queuePerThread * devices.length, intraOpThreads: 1 });
+  setImageLimits(config.imageLimits);
   const served = new Map<string, ServedModule>();
   /** What /v2 serves: modules with a tensor interface, and ONNX files. */
   const v2 = new Map<string, V2Model>();
@@ -67,20 +75,37 @@ export async function startService(
   const aliases = new Map<string, string>();
   // The flags live in shared memory, so the health port's thread reads them however busy this thread is.
   const state = new HealthBoard();
-  let app: FastifyInstance | undefined;
   let healthPort: HealthPort | undefined;
+  const loadModules = async () => {
+    for (const { resolved, installed } of typeof modules === 'function' ? await modules() : modules) {
+      const loadedModule = await resolved.definition.load({ initArgs: resolved.initArgs, pool, log: logger.child({ module: resolved.definition.manifest.name }), schedule: config.schedule, observe: (model, load) => metrics.observeModel(model, load) }, installed);
+      const name = resolved.definition.manifest.name;
+      served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
+      if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
+      healthPort?.setModules([...served.keys()]);
+      if (resolved.definition.tensors) v2.set(name, moduleAsV2({ ...resolved.definition, tensors: resolved.definition.tensors }, loadedModule, resolved.predictArgs));
+      else if (loadedModule.v2) v2.set(name, loadedModule.v2);
+    }
+    for (const request of config.modules.filter(isOnnxFile)) {
+      repository.adopt(await loadOnnxFile(request.name, request.path!, pool, modelContext));
+    }
+  };
+  let app: FastifyInstance | undefined;
   try {
     app = await buildApp({
       modules: served, aliases, bodyLimit: config.bodyLimit, timeoutSeconds: config.timeoutSeconds, logger, metrics, state,
       host: config.host, accessLog: config.accessLog, apiKeys: config.apiKeys, allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins,
       v2Models: v2, repository: config.modelControl.enabled ? repository : undefined, identity,
     });
+    if (options.listenOnceLoaded) await loadModules();
     await listenQuietly(app, config);
     if (config.healthPort) {
-      healthPort = await openHealthPort(state, { port: config.healthPort, host: config.host, servingPort: config.port, identity, log: logger, ...health });
+      healthPort = await openHealthPort(state, { port: config.healthPort, host: config.host, servingPort: config.port, identity, log: logger, stallAfterMs: options.stallAfterMs });
+      healthPort.setModules([...served.keys()]);
     }
   } catch (error) {
     await app?.close();
+    for (const module of served.values()) await module.loaded.close?.();
     await pool.close();
     throw listenError(error, config);
   }
@@ -88,18 +113,7 @@ export async function startService(
 
   const loaded = (async () => {
     try {
-      for (const { resolved, installed } of typeof modules === 'function' ? await modules() : modules) {
-        const loadedModule = await resolved.definition.load({ initArgs: resolved.initArgs, pool, log: logger.child({ module: resolved.definition.manifest.name }), schedule: config.schedule, observe: (model, load) => metrics.observeModel(model, load) }, installed);
-        const name = resolved.definition.manifest.name;
-        served.set(name, { definition: resolved.definition, loaded: loadedModule, predictArgs: resolved.predictArgs });
-        if (resolved.requestedAs !== name) aliases.set(resolved.requestedAs, name);
-        healthPort?.setModules([...served.keys()]);
-        if (resolved.definition.tensors) v2.set(name, moduleAsV2({ ...resolved.definition, tensors: resolved.definition.tensors }, loadedModule, resolved.predictArgs));
-        else if (loadedModule.v2) v2.set(name, loadedModule.v2);
-      }
-      for (const request of config.modules.filter(isOnnxFile)) {
-        repository.adopt(await loadOnnxFile(request.name, request.path!, pool, modelContext));
-      }
+      if (!options.listenOnceLoaded) await loadModules();
     } catch (error) {
       state.draining = true;
       await listening.close();
@@ -153,7 +167,8 @@ async function listenQuietly(app: FastifyInstance, config: ServingConfig): Promi
   }
 }
 
-function listenError(error: unknown, config: ServingConfig): unknown {
+/** A failure to listen in words a user can act on (a UsageError), or the error itself when it is another. */
+export function listenError(error: unknown, config: ServingConfig): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return new UsageError(`Port ${config.port} is occupied, please change it (-p <port>), or stop what runs there (hub serving stop -p ${config.port})`);
   if (code === 'EACCES') return new UsageError(`--port: ${config.port} needs privileges this user lacks; use a port above 1023`);

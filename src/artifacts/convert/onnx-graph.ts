@@ -1,28 +1,23 @@
 // Small typed helpers for writing ONNX models with onnx-proto (protobufjs 6 generated code).
 // Generic on purpose: nothing here knows about LAC, so other converted modules can reuse it.
 
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type OnnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 
-// onnx-proto is CommonJS; under NodeNext its module.exports arrives as the default import.
-const { onnx } = onnxProto;
+// protobufjs and the generated ONNX schema cost about 100 ms of CPU to load, in the main thread and in every
+// inference thread whose task files import this one; only encoding a model (a conversion) needs them, so they
+// are loaded then. onnx-proto is CommonJS: require gives its module.exports.
+let loaded: typeof OnnxProto.onnx | undefined;
+const onnxSchema = () => (loaded ??= (createRequire(import.meta.url)('onnx-proto') as typeof OnnxProto).onnx);
 
 export type TensorProto = OnnxTypes.ITensorProto;
 export type NodeProto = OnnxTypes.INodeProto;
 export type ValueInfoProto = OnnxTypes.IValueInfoProto;
 export type AttributeProto = OnnxTypes.IAttributeProto;
 
-/** ONNX element types we write (values from TensorProto.DataType). */
-export const ElemType = {
-  FLOAT: onnx.TensorProto.DataType.FLOAT,
-  INT32: onnx.TensorProto.DataType.INT32,
-  INT64: onnx.TensorProto.DataType.INT64,
-  FLOAT16: onnx.TensorProto.DataType.FLOAT16,
-  BOOL: onnx.TensorProto.DataType.BOOL,
-  STRING: onnx.TensorProto.DataType.STRING,
-  UINT8: onnx.TensorProto.DataType.UINT8,
-  DOUBLE: onnx.TensorProto.DataType.DOUBLE,
-} as const;
+/** ONNX element types we write: values of TensorProto.DataType, fixed by the ONNX specification. */
+export const ElemType = { FLOAT: 1, UINT8: 2, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
 export type ElemType = (typeof ElemType)[keyof typeof ElemType];
 
 /** A dimension in a value info: a fixed size, or a symbolic name such as 'batch'. */
@@ -82,15 +77,19 @@ export function tensorValueInfo(name: string, elemType: ElemType, shape: readonl
 /** Attribute values without their name; `node` names them from the object key. */
 export type AttrValue = Omit<AttributeProto, 'name'>;
 
+/** Values of AttributeProto.AttributeType, fixed by the ONNX specification. */
+const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+const attributeOf = (type: (typeof AttributeType)[keyof typeof AttributeType]) => type as OnnxTypes.AttributeProto.AttributeType;
+
 // Explicit constructors because a JS number cannot tell INT from FLOAT.
 export const attr = {
-  int: (v: number): AttrValue => ({ type: onnx.AttributeProto.AttributeType.INT, i: v }),
-  float: (v: number): AttrValue => ({ type: onnx.AttributeProto.AttributeType.FLOAT, f: v }),
-  string: (v: string): AttrValue => ({ type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(v) }),
-  ints: (v: readonly number[]): AttrValue => ({ type: onnx.AttributeProto.AttributeType.INTS, ints: [...v] }),
-  floats: (v: readonly number[]): AttrValue => ({ type: onnx.AttributeProto.AttributeType.FLOATS, floats: [...v] }),
+  int: (v: number): AttrValue => ({ type: attributeOf(AttributeType.INT), i: v }),
+  float: (v: number): AttrValue => ({ type: attributeOf(AttributeType.FLOAT), f: v }),
+  string: (v: string): AttrValue => ({ type: attributeOf(AttributeType.STRING), s: new TextEncoder().encode(v) }),
+  ints: (v: readonly number[]): AttrValue => ({ type: attributeOf(AttributeType.INTS), ints: [...v] }),
+  floats: (v: readonly number[]): AttrValue => ({ type: attributeOf(AttributeType.FLOATS), floats: [...v] }),
   strings: (v: readonly string[]): AttrValue => ({
-    type: onnx.AttributeProto.AttributeType.STRINGS,
+    type: attributeOf(AttributeType.STRINGS),
     strings: v.map((s) => new TextEncoder().encode(s)),
   }),
 };
@@ -129,6 +128,7 @@ const IR_VERSION = 7;
 
 /** Serialises a complete model to ModelProto bytes ready for InferenceSession.create(bytes). */
 export function encodeModel(spec: ModelSpec): Uint8Array {
+  const onnx = onnxSchema();
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: spec.producerName ?? 'hub-serving',

@@ -5,14 +5,16 @@ import { progressBar } from '../artifacts/progress-bar.js';
 import type { ResolvedModule } from '../modules/resolve.js';
 import type { InstallResult } from '../modules/types.js';
 
-// Installing a module for the CLI: the cache first, else the module's own install, drawn by the progress bar.
+// Preparing a module's weights, for `hub install`, `hub run` and the start of a server: the cache first, else
+// the module's own install, drawn by the progress bar.
 
 /**
  * Uses prepared weights where the cache has them, else installs them. `force` prepares again from the source:
  * the module's folder under HUB_HOME is set aside first (so no cached conversion is reused) and put back if the
- * new preparation fails, so a failed `hub install --force` leaves the old one working.
+ * new preparation fails, so a failed `hub install --force` leaves the old one working. Progress goes to `stream`;
+ * null prints none.
  */
-export async function ensureInstalled(module: ResolvedModule, force = false, stream: NodeJS.WriteStream = process.stdout): Promise<InstallResult> {
+export async function ensureInstalled(module: ResolvedModule, force = false, stream: NodeJS.WriteStream | null = process.stdout): Promise<InstallResult> {
   const { definition, initArgs } = module;
   const cached = force ? undefined : await definition.installed(initArgs);
   if (cached) return cached;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadServingConfig } from '../../src/config/load.js';
 import { SERVING_OPTIONS, envOf, fromText, optionsMarkdown, type OptionSpec } from '../../src/config/options.js';
 import { servingFileSchema } from '../../src/config/schema.js';
+import { argumentTablesMarkdown } from '../../src/modules/argument-tables.js';
 import { UsageError } from '../../src/errors/catalogue.js';
 import { runHub } from '../helpers/cli.js';
 
@@ -20,6 +21,13 @@ test("the README's flag table is the one the option table makes (npm run readme:
   const section = /<!-- options:[^\n]*-->\n([\s\S]*?)\n<!-- \/options -->/.exec(readme);
   assert.ok(section, 'the README has the option markers');
   assert.equal(section![1], optionsMarkdown());
+});
+
+test("the README's argument tables are the ones every module declares (npm run readme:options writes them)", () => {
+  const readme = readFileSync(README, 'utf8');
+  const section = /<!-- arguments:[^\n]*-->\n([\s\S]*?)\n<!-- \/arguments -->/.exec(readme);
+  assert.ok(section, 'the README has the argument markers');
+  assert.equal(section![1], argumentTablesMarkdown());
 });
 
 test('every option is a flag of hub serving start, with its variable in the help', () => {

@@ -3,12 +3,31 @@ import type { CallContext } from '../modules/types.js';
 import type { CallTiming } from '../scheduler/batcher.js';
 
 // A request's deadline, shared by every protocol: at the timeout the client is answered even if work lingers.
-// The request's abort signal fires at the deadline or when the client goes away, so its queued work leaves the
-// scheduler and never runs; it is made only when a module reads it (a module that answers at once never pays).
+// The deadline travels with the work (CallContext.deadline), so the scheduler refuses at once what it could not
+// answer in time and never runs an item past it. The request's abort signal fires at the deadline or when the
+// client goes away, so its queued work leaves the scheduler; the signal is made only when a module reads it (a
+// module that answers at once never pays).
 
 export interface DeadlineErrors {
   timeout(seconds: number): Error;
   gone(): Error;
+}
+
+/** The header with which a client asks for a shorter timeout than the server's, in seconds. */
+export const TIMEOUT_HEADER = 'hub-timeout';
+
+/**
+ * The request's timeout: the server's, or the Hub-Timeout header's when that is shorter (a client can only
+ * lower it). A header that is not a number of seconds above 0 is refused with the error `invalid` builds.
+ */
+export function requestTimeout(header: string | string[] | undefined, serverSeconds: number, invalid: (detail: string) => Error): number {
+  if (header === undefined) return serverSeconds;
+  const text = Array.isArray(header) ? header.join(', ') : header.trim();
+  const seconds = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+  if (!(seconds > 0)) {
+    throw invalid(`The Hub-Timeout header must be a number of seconds above 0, such as 2 or 0.5 (it can only lower the server's timeout of ${serverSeconds} s); got "${text.slice(0, 40)}".`);
+  }
+  return Math.min(seconds, serverSeconds);
 }
 
 export async function withDeadline<T>(seconds: number, reply: FastifyReply, errors: DeadlineErrors, timing: CallTiming, work: (call: CallContext) => Promise<T>): Promise<T> {
@@ -21,8 +40,10 @@ export async function withDeadline<T>(seconds: number, reply: FastifyReply, erro
   const onClose = () => {
     if (!reply.raw.writableFinished) abort(errors.gone());
   };
+  const deadline = performance.now() + seconds * 1000;
   const call: CallContext = {
     timing,
+    deadline,
     get signal() {
       if (!controller) {
         controller = new AbortController();
@@ -42,6 +63,14 @@ export async function withDeadline<T>(seconds: number, reply: FastifyReply, erro
   });
   try {
     return await Promise.race([work(call), expired]);
+  } catch (error) {
+    // Work that failed at its deadline (the scheduler drops it a moment before the timer fires) timed out.
+    if (reason === undefined && performance.now() >= deadline) {
+      const timeout = errors.timeout(seconds);
+      abort(timeout);
+      throw timeout;
+    }
+    throw error;
   } finally {
     clearTimeout(timer);
     if (controller) reply.raw.off('close', onClose);

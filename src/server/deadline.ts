@@ -40,7 +40,9 @@ export async function withDeadline<T>(seconds: number, reply: FastifyReply, erro
   const onClose = () => {
     if (!reply.raw.writableFinished) abort(errors.gone());
   };
-  const deadline = performance.now() + seconds * 1000;
+  // The deadline counts from the request's arrival: time it waited for a busy event loop and its body counts too.
+  const ms = Math.max(0, seconds * 1000 - reply.elapsedTime);
+  const deadline = performance.now() + ms;
   const call: CallContext = {
     timing,
     deadline,
@@ -59,7 +61,7 @@ export async function withDeadline<T>(seconds: number, reply: FastifyReply, erro
       const error = errors.timeout(seconds);
       abort(error);
       reject(error);
-    }, seconds * 1000);
+    }, ms);
   });
   try {
     return await Promise.race([work(call), expired]);

@@ -1,12 +1,14 @@
 // A model's dynamic batcher: requests submit items (a text piece, an image crop); calls to the model take
-// items from every waiting request in turn, up to a number of rows and an element budget (rows x the widest
-// item), so concurrent requests share one call and a small request is never stuck behind a big one. The
-// queue is bounded in items: a request that does not fit is refused at once, before any of it is queued.
-// A request with a deadline is refused at once, too, when at the recent pace it would be answered late or would
-// make a queued request late (src/scheduler/forecast.ts); an item whose deadline has passed is dropped, never run.
-// A request whose signal fires (timeout, client gone) leaves the queue; none of its waiting items run.
+// items in turn from the first waiting requests by deadline (IN_TURN of them), up to a number of rows and an
+// element budget (rows x the widest item), so concurrent requests share one call and a small request is not
+// stuck behind a big one. Under overload the earliest deadlines are served first: a slow moment makes a few
+// requests late, not every request in the queue. The queue is bounded in items: a request that does not fit is
+// refused at once, before any of it is queued. A request with a deadline is refused at once, too, when at the
+// recent pace it would be answered late or would make a queued request late (src/scheduler/forecast.ts); an
+// item whose deadline has passed is dropped, never run. A request whose signal fires (timeout, client gone)
+// leaves the queue; none of its waiting items run.
 
-import { lateness } from './forecast.js';
+import { lateness, positionFor } from './forecast.js';
 
 export interface BatcherOptions {
   /** Rows per model call; 1 turns batching off. */
@@ -102,6 +104,9 @@ function sizeOf(items: readonly BatchItem[]): number {
   return total;
 }
 
+/** Requests served in turn, one item each per round: the first by deadline (arrival, where deadlines tie). */
+const IN_TURN = 16;
+
 /** Shortest time a measure of the rate spans while calls keep running: long enough to hold several calls. */
 const RATE_WINDOW_MS = 250;
 
@@ -117,6 +122,8 @@ export class Batcher<I extends BatchItem, R> {
   private runningSize = 0;
   /** Size finished per second while calls ran, smoothed: what Retry-After and admission by deadline go by. */
   private rate = 0;
+  /** Milliseconds from a call's dispatch to its results, smoothed. */
+  private callMs = 0;
   /** The current measure of the rate: since when calls have been running, and the size finished since. */
   private windowStart = 0;
   private windowSize = 0;
@@ -155,9 +162,11 @@ export class Batcher<I extends BatchItem, R> {
     }
     if (this.queued + items.length > this.options.maxQueueSize) return this.refusal('queue_full', items.length, this.retryAfter(items.length));
     const size = sizeOf(items);
+    const position = positionFor(this.waiting, deadline);
     if (deadline !== undefined || this.waiting.some((w) => w.deadline !== undefined)) {
       const queue = this.waiting.map((w) => ({ items: w.items.length - w.next, size: w.size, deadline: w.deadline }));
-      const late = lateness(queue, { items: items.length, size, deadline }, { now, rate: this.rate, running: this.runningSize });
+      const pace = { now, rate: this.rate, running: this.runningSize, call: this.callMs / 1000 };
+      const late = lateness(queue, { items: items.length, size, deadline }, position, IN_TURN, pace);
       if (late > 0) return this.refusal('deadline', items.length, Math.max(1, Math.ceil(late)));
     }
     return new Promise<R[]>((resolve, reject) => {
@@ -180,7 +189,7 @@ export class Batcher<I extends BatchItem, R> {
         signal.addEventListener('abort', onAbort, { once: true });
         entry.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      this.waiting.push(entry);
+      this.waiting.splice(position, 0, entry);
       this.queued += items.length;
       this.queuedSize += size;
       this.pump();
@@ -247,7 +256,7 @@ export class Batcher<I extends BatchItem, R> {
     return false;
   }
 
-  /** One call's items: one from each waiting request in turn, within the rows and the element budget. */
+  /** One call's items: one from each of the first IN_TURN waiting requests in turn, within the rows and the element budget. */
   private take(): { entry: Waiting<I, R>; index: number }[] {
     const { maxBatchSize, maxElements } = this.options;
     const taken: { entry: Waiting<I, R>; index: number }[] = [];
@@ -256,8 +265,9 @@ export class Batcher<I extends BatchItem, R> {
     let blocked = false;
     while (taken.length < maxBatchSize && this.waiting.length > 0 && !blocked) {
       blocked = true;
-      for (let k = 0; k < this.waiting.length && taken.length < maxBatchSize; k++) {
-        const entry = this.waiting[(this.turn + k) % this.waiting.length]!;
+      const span = Math.min(this.waiting.length, IN_TURN);
+      for (let k = 0; k < span && taken.length < maxBatchSize; k++) {
+        const entry = this.waiting[(this.turn + k) % span]!;
         if (entry.next >= entry.items.length) continue;
         const item = entry.items[entry.next]!;
         const wider = Math.max(width, item.size);
@@ -299,6 +309,8 @@ export class Batcher<I extends BatchItem, R> {
     void this.run(taken, requests).catch(() => size).then((ran) => {
       this.inflight--;
       this.runningSize -= size;
+      const ms = this.now() - now;
+      this.callMs = this.callMs === 0 ? ms : 0.8 * this.callMs + 0.2 * ms;
       this.measure(ran);
       this.pump();
     });

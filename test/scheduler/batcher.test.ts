@@ -180,12 +180,15 @@ test('a request partly run when its deadline passes leaves the queue: the rest o
   assert.equal(batcher.queueLength, 0);
 });
 
-/** A batcher whose measured pace is 4 items per second: one call of 4 items that took 1 s on the test's clock. */
+/**
+ * A batcher whose measured pace is 4 items per second, with calls of 0.25 s: one call of 1 item that took 0.25 s
+ * on the test's clock. Deadlines are planned to 0.8 of the time left, less a call.
+ */
 async function pacedAt4PerSecond(options: Partial<BatcherOptions> = {}) {
   const clock = { ms: 0 };
   const h = harness({ maxQueueSize: 1000, ...options }, clock);
-  const warm = h.batcher.submit(items('w', 4));
-  clock.ms = 1000;
+  const warm = h.batcher.submit(items('w', 1));
+  clock.ms = 250;
   await h.openOne();
   await warm;
   return { ...h, clock };
@@ -196,13 +199,14 @@ test('a request that the queue ahead would make late is refused at once with Ret
   const running = batcher.submit(items('a', 4));
   const ahead = batcher.submit(items('b', 20));
   assert.deepEqual(calls.at(-1), ['a0', 'a1', 'a2', 'a3']);
-  // Before its last item goes to a call: the 4 items running and 4 of b's 20 (b's others come after): 2 s at 4 a second.
-  const refused = batcher.submit(items('late', 4), { deadline: clock.ms + 500 });
+  // Before its last item goes to a call: the 4 items running and 4 of b's 20 (b's others come after): 2 s at 4 a
+  // second; of 1 s it plans 0.8 s less a call, 0.55 s.
+  const refused = batcher.submit(items('late', 4), { deadline: clock.ms + 1000 });
   await assert.rejects(refused, (e: Error & { reason?: string; retryAfter?: number }) => e.reason === 'deadline' && e.retryAfter === 2);
   assert.deepEqual(counts.refused, ['deadline']);
   assert.equal(batcher.queueLength, 20, 'nothing of it was queued');
-  const fits = batcher.submit(items('fits', 4), { deadline: clock.ms + 2000 });
-  assert.equal(batcher.queueLength, 24, 'with 2 s left it is taken');
+  const fits = batcher.submit(items('fits', 4), { deadline: clock.ms + 3000 });
+  assert.equal(batcher.queueLength, 24, 'with 3 s left (2.15 s planned) it is taken');
   for (let i = 0; i < 8; i++) await openOne();
   assert.equal((await fits).length, 4);
   assert.equal((await running).length, 4);
@@ -213,8 +217,9 @@ test('a request that the queue ahead would make late is refused at once with Ret
 test('a request is refused when taking it would make a queued request late, though it has time itself', async () => {
   const { batcher, counts, clock, release } = await pacedAt4PerSecond();
   const running = batcher.submit(items('a', 4));
-  // Its last item goes to a call after the 4 running: in 1 s of its 1.5 s. Each item taken before it costs 0.25 s.
-  const tight = batcher.submit(items('t', 4), { deadline: clock.ms + 1500 });
+  // Its last item goes to a call after the 4 running: in 1 s of the 1.75 s it plans (0.8 x 2.5 s less a call).
+  // Each item taken before it costs it 0.25 s.
+  const tight = batcher.submit(items('t', 4), { deadline: clock.ms + 2500 });
   await assert.rejects(batcher.submit(items('n', 4), { deadline: clock.ms + 60_000 }), (e: Error & { reason?: string }) => e.reason === 'deadline');
   const small = batcher.submit(items('s', 2), { deadline: clock.ms + 60_000 });
   assert.deepEqual(counts.refused, ['deadline'], 'two more items fit: 1.5 s for t');
@@ -222,4 +227,19 @@ test('a request is refused when taking it would make a queued request late, thou
   assert.equal((await tight).length, 4);
   assert.equal((await small).length, 2);
   await running;
+});
+
+test('calls take turns among the first 16 requests by deadline; an earlier deadline goes ahead of those queued before it', async () => {
+  const { batcher, calls, release } = harness({ maxBatchSize: 16, maxQueueSize: 1000 }, { ms: 0 });
+  const first = batcher.submit(items('a', 1));
+  const later = Array.from({ length: 20 }, (_, i) => batcher.submit(items(`x${i}-`, 3), { deadline: 5000 }));
+  const urgent = batcher.submit(items('u', 3), { deadline: 2000 });
+  await release();
+  await first;
+  assert.equal((await urgent).length, 3);
+  await Promise.all(later);
+  const second = calls[1]!;
+  assert.equal(second.length, 16);
+  assert.ok(second.includes('u0'), JSON.stringify(second));
+  for (let i = 15; i < 20; i++) assert.ok(!second.some((id) => id.startsWith(`x${i}-`)), `x${i} waits for a turn: ${JSON.stringify(second)}`);
 });

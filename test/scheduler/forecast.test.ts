@@ -1,33 +1,50 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lateness } from '../../src/scheduler/forecast.js';
+import { lateness, positionFor } from '../../src/scheduler/forecast.js';
 
-// Admission by deadline in figures: waits are counted in items' sizes at the measured pace, each queued request
-// giving up to as many items as the newcomer has, and a newcomer that would make a queued request late is late.
+// Admission by deadline in figures: waits are counted in items' sizes at the measured pace; requests in the
+// window share turns, those past it wait for everything ahead. A wait may fill 0.8 of the time left, less a call.
 
-const pace = { now: 0, rate: 100, running: 0 };
+const pace = { now: 0, rate: 100, running: 0, call: 0 };
+const near = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} is not ${expected}`);
+
+test('a request goes after every one due no later; one without a deadline, last', () => {
+  const queue = [{ deadline: 500 }, { deadline: 700 }, {}];
+  assert.equal(positionFor(queue, 600), 1);
+  assert.equal(positionFor(queue, 700), 2);
+  assert.equal(positionFor(queue, undefined), 3);
+});
 
 test('with no measured pace nothing is late', () => {
-  assert.equal(lateness([{ items: 1000, size: 1e6 }], { items: 1, size: 1, deadline: 1 }, { ...pace, rate: 0 }), 0);
+  assert.equal(lateness([{ items: 1000, size: 1e6 }], { items: 1, size: 1, deadline: 1 }, 0, 16, { ...pace, rate: 0 }), 0);
 });
 
-test('its own work does not count: a large request on an idle model is taken', () => {
-  assert.equal(lateness([], { items: 1000, size: 1e6, deadline: 1 }, pace), 0);
+test('its own work does not count: a large request on an idle model is taken, however short its time', () => {
+  assert.equal(lateness([], { items: 1000, size: 1e6, deadline: 1 }, 0, 16, { ...pace, call: 5 }), 0);
 });
 
-test("a newcomer waits for the running calls and, from each queued request, as many items as it has", () => {
-  // Running 50; ahead of a 10-item newcomer's last item: all of a 2-item request (200), 10 of a 40-item one
-  // (10 x 2): 270 at 100 a second is 2.7 s, 1.7 s past a deadline 1 s away.
-  const queue = [{ items: 2, size: 200 }, { items: 40, size: 80 }];
-  assert.ok(Math.abs(lateness(queue, { items: 10, size: 10, deadline: 1000 }, { ...pace, running: 50 }) - 1.7) < 1e-9);
-  assert.equal(lateness(queue, { items: 10, size: 10, deadline: 2900 }, { ...pace, running: 50 }), 0);
+test('in the window a newcomer waits for the running calls and, from each other request, as many items as it has', () => {
+  // Running 50; before a 10-item newcomer's last item: all of a 2-item request (200): 2.5 s, 1.7 s past 0.8 s.
+  const queue = [{ items: 2, size: 200 }];
+  near(lateness(queue, { items: 10, size: 10, deadline: 1000 }, 0, 2, { ...pace, running: 50 }), 1.7);
+  near(lateness(queue, { items: 10, size: 10, deadline: 1000 }, 0, 2, { ...pace, running: 50, call: 0.2 }), 1.9);
 });
 
-test('a newcomer that would push a queued request past its deadline is late by as much', () => {
-  // The queued one waits 0.5 s for the running calls, of its 1 s; the newcomer puts 4 items of 20 before its last: 0.8 s more.
-  const queue = [{ items: 4, size: 100, deadline: 1000 }];
+test('past the window a newcomer waits for everything ahead of it', () => {
+  const queue = [{ items: 1, size: 100, deadline: 500 }, { items: 1, size: 100, deadline: 600 }, { items: 4, size: 40, deadline: 700 }];
+  const arrival = { items: 2, size: 20, deadline: 5000 };
+  assert.equal(lateness(queue, arrival, 3, 2, pace), 0, '2.4 s of 4 s planned');
+  near(lateness(queue, { ...arrival, deadline: 2500 }, 3, 2, pace), 0.4);
+});
+
+test('a newcomer that would push a queued request past its deadline is late by as much; past the window it pushes none', () => {
+  // The queued one waits 0.5 s for the running calls, of the 1 s it plans (0.8 of 1.25 s); sharing turns, the
+  // newcomer puts 4 items of 20 before its last: 0.8 s more.
+  const queue = [{ items: 4, size: 100, deadline: 1250 }];
   const running = { ...pace, running: 50 };
-  assert.ok(Math.abs(lateness(queue, { items: 8, size: 160 }, running) - 0.3) < 1e-9);
-  assert.equal(lateness(queue, { items: 2, size: 40 }, running), 0, 'two items of 20 fit in its 0.5 s to spare');
-  assert.equal(lateness(queue, { items: 8, size: 160 }, { ...pace, running: 150 }), 0, 'one late anyway is not held against the newcomer');
+  near(lateness(queue, { items: 8, size: 160, deadline: 60_000 }, 1, 2, running), 0.3);
+  assert.equal(lateness(queue, { items: 8, size: 160, deadline: 60_000 }, 1, 1, running), 0, 'behind it, out of the window');
+  assert.equal(lateness(queue, { items: 2, size: 40, deadline: 60_000 }, 1, 2, running), 0, 'two items of 20 fit in its 0.5 s to spare');
+  assert.equal(lateness(queue, { items: 8, size: 160, deadline: 60_000 }, 1, 2, { ...pace, running: 150 }), 0,
+    'one late anyway is not held against the newcomer');
 });

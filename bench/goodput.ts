@@ -9,15 +9,15 @@
 
 import { Agent, request } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { regenerateBenchmarksDoc, repoRoot, resultsDir, resultsFileName } from './docs.js';
+import { regenerateBenchmarksDoc, resultsDir, resultsFileName } from './docs.js';
 import { goodputSummary, type GoodputResults, type GoodputRun, type StatusFigures } from './goodput.report.js';
 import { percentile, round } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
 import { cpuWindow } from './lib/proc.js';
-import { freePort, startServer, type RunningServer } from './lib/servers.js';
+import { layoutLine, startOurServer } from './lib/our-server.js';
+import { freePort, type RunningServer } from './lib/servers.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -134,16 +134,8 @@ async function measure(timeout: number | undefined): Promise<GoodputRun> {
   let server: RunningServer | undefined;
   try {
     log(`${run.label}: starting on port ${port}`);
-    server = await startServer({
-      name: run.label,
-      command: process.execPath,
-      args: [join(repoRoot, 'bin', 'hub.js'), ...args(String(port))],
-      cwd: repoRoot,
-      env: { ...process.env, HUB_HOME: process.env.HUB_HOME ?? join(tmpdir(), 'hub-serving-bench'), HUB_LOG_LEVEL: 'warn' },
-      readyLine: /Hub Serving is ready/,
-      readyTimeoutMs: 180_000, // the first start converts the weights
-    });
-    run.layout = server.stdout().split('\n').find((l) => /process(es)? x \d+ inference thread/.test(l))?.trim();
+    server = await startOurServer(run.label, args(String(port)), { HUB_LOG_LEVEL: 'warn' });
+    run.layout = layoutLine(server);
     await verify(port);
     const start = performance.now();
     const from = start + WARMUP * 1000;

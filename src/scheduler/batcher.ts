@@ -167,7 +167,9 @@ export class Batcher<I extends BatchItem, R> {
       const queue = this.waiting.map((w) => ({ items: w.items.length - w.next, size: w.size, deadline: w.deadline }));
       const pace = { now, rate: this.rate, running: this.runningSize, call: this.callMs / 1000 };
       const late = lateness(queue, { items: items.length, size, deadline }, position, IN_TURN, pace);
-      if (late > 0) return this.refusal('deadline', items.length, Math.max(1, Math.ceil(late)));
+      // Everything queued now is answered or gone by the last deadline in it: never a longer Retry-After than that.
+      const horizon = Math.max(deadline ?? 0, ...this.waiting.map((w) => w.deadline ?? 0)) - now;
+      if (late > 0) return this.refusal('deadline', items.length, Math.max(1, Math.ceil(Math.min(late, horizon / 1000))));
     }
     return new Promise<R[]>((resolve, reject) => {
       const entry: Waiting<I, R> = {

@@ -197,7 +197,7 @@ async function pacedAt4PerSecond(options: Partial<BatcherOptions> = {}) {
 test('a request that the queue ahead would make late is refused at once with Retry-After; none of it is queued', async () => {
   const { batcher, calls, counts, clock, openOne } = await pacedAt4PerSecond();
   const running = batcher.submit(items('a', 4));
-  const ahead = batcher.submit(items('b', 20));
+  const ahead = batcher.submit(items('b', 20), { deadline: clock.ms + 10_000 });
   assert.deepEqual(calls.at(-1), ['a0', 'a1', 'a2', 'a3']);
   // Before its last item goes to a call: the 4 items running and 4 of b's 20 (b's others come after): 2 s at 4 a
   // second; of 1 s it plans 0.8 s less a call, 0.55 s.
@@ -212,6 +212,17 @@ test('a request that the queue ahead would make late is refused at once with Ret
   assert.equal((await running).length, 4);
   assert.equal((await ahead).length, 20);
   assert.ok(!calls.flat().some((id) => id.startsWith('late')));
+});
+
+test('Retry-After is never later than the last deadline in the queue: by then all of it is answered or gone', async () => {
+  const { batcher, clock, release } = await pacedAt4PerSecond();
+  const running = batcher.submit(items('a', 4));
+  const queued = batcher.submit(items('b', 40), { deadline: clock.ms + 2000 });
+  // 2 s before its last item goes to a call, with 0.24 s planned less a call of 0.25 s: 2.01 s late, but in 2 s b is gone.
+  await assert.rejects(batcher.submit(items('c', 4), { deadline: clock.ms + 300 }), (e: Error & { retryAfter?: number }) => e.retryAfter === 2);
+  await release();
+  await running;
+  await queued;
 });
 
 test('a request is refused when taking it would make a queued request late, though it has time itself', async () => {

@@ -12,7 +12,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { regenerateBenchmarksDoc, resultsDir, resultsFileName } from './docs.js';
-import { goodputSummary, type GoodputResults, type GoodputRun, type StatusFigures } from './goodput.report.js';
+import { goodputPerCore as perCore, goodputSummary, type GoodputResults, type GoodputRun, type StatusFigures } from './goodput.report.js';
+import { leastDisturbed } from './lib/disturbance.js';
 import { percentile, round } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
 import { cpuWindow } from './lib/proc.js';
@@ -121,6 +122,26 @@ async function verify(port: number): Promise<void> {
   }
 }
 
+/** Warm-up, then the measured window: goodput, answers by status, CPU shares. */
+async function load(port: number, pid: number): Promise<Required<Pick<GoodputRun, 'goodput' | 'perSecond' | 'answers' | 'cpu'>>> {
+  const from = performance.now() + WARMUP * 1000;
+  const to = from + SECONDS * 1000;
+  const cpu = sleep(WARMUP * 1000).then(async () => {
+    const end = cpuWindow(pid); // the measured window only
+    await sleep(SECONDS * 1000);
+    return end();
+  });
+  log(`  ${CLIENTS} clients, ${WARMUP} s of warm-up, then ${SECONDS} s measured`);
+  const answers = (await drive(port, to)).filter((a) => a.at >= from && a.at < to);
+  const good = answers.filter((a) => a.status === 200);
+  return {
+    goodput: round(good.length / SECONDS, 1),
+    perSecond: Array.from({ length: Math.ceil(SECONDS) }, (_, s) => good.filter((a) => a.at >= from + s * 1000 && a.at < from + (s + 1) * 1000).length),
+    answers: figures(answers),
+    cpu: await cpu,
+  };
+}
+
 async function measure(timeout: number | undefined): Promise<GoodputRun> {
   const extra = timeout === undefined ? [] : ['--timeout', String(timeout)];
   const args = (port: string) => ['serving', 'start', '-m', 'lac', '-p', port, '--host', '127.0.0.1', ...extra];
@@ -137,22 +158,9 @@ async function measure(timeout: number | undefined): Promise<GoodputRun> {
     server = await startOurServer(run.label, args(String(port)), { HUB_LOG_LEVEL: 'warn' });
     run.layout = layoutLine(server);
     await verify(port);
-    const start = performance.now();
-    const from = start + WARMUP * 1000;
-    const to = from + SECONDS * 1000;
     const pid = server.pid;
-    const cpu = sleep(WARMUP * 1000).then(async () => {
-      const end = cpuWindow(pid); // the measured window only
-      await sleep(SECONDS * 1000);
-      return end();
-    });
-    log(`  ${CLIENTS} clients, ${WARMUP} s of warm-up, then ${SECONDS} s measured`);
-    const answers = (await drive(port, to)).filter((a) => a.at >= from && a.at < to);
-    run.cpu = await cpu;
-    const good = answers.filter((a) => a.status === 200);
-    run.perSecond = Array.from({ length: Math.ceil(SECONDS) }, (_, s) => good.filter((a) => a.at >= from + s * 1000 && a.at < from + (s + 1) * 1000).length);
-    run.goodput = round(good.length / SECONDS, 1);
-    run.answers = figures(answers);
+    Object.assign(run, await leastDisturbed(run.label, () => load(port, pid), (m) => m.cpu.otherPct, log));
+    log(`  goodput ${run.goodput}/s`);
     if (!server.running) throw new Error(`the server exited during the run (stderr: ${server.stderr().slice(-300)})`);
   } catch (error) {
     run.status = 'failed';
@@ -175,6 +183,7 @@ async function main(): Promise<void> {
     method: { module: 'lac', clients: CLIENTS, texts: TEXTS, bodyBytes: BODY.length, warmupSeconds: WARMUP, seconds: SECONDS, honourRetryAfter: HONOUR_RETRY_AFTER },
     runs,
     ratio: short!.goodput !== undefined && long!.goodput ? round(short!.goodput / long!.goodput, 2) : undefined,
+    ratioPerCore: perCore(short!) !== undefined && perCore(long!) ? round(perCore(short!)! / perCore(long!)!, 2) : undefined,
   };
   await mkdir(resultsDir, { recursive: true });
   const file = join(resultsDir, resultsFileName('goodput', start));

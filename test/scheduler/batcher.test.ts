@@ -182,7 +182,7 @@ test('a request partly run when its deadline passes leaves the queue: the rest o
 
 /**
  * A batcher whose measured pace is 4 items per second, with calls of 0.25 s: one call of 1 item that took 0.25 s
- * on the test's clock. Deadlines are planned to 0.8 of the time left, less a call.
+ * on the test's clock. Deadlines are planned to half the time left, less a call.
  */
 async function pacedAt4PerSecond(options: Partial<BatcherOptions> = {}) {
   const clock = { ms: 0 };
@@ -200,13 +200,13 @@ test('a request that the queue ahead would make late is refused at once with Ret
   const ahead = batcher.submit(items('b', 20), { deadline: clock.ms + 10_000 });
   assert.deepEqual(calls.at(-1), ['a0', 'a1', 'a2', 'a3']);
   // Before its last item goes to a call: the 4 items running and 4 of b's 20 (b's others come after): 2 s at 4 a
-  // second; of 1 s it plans 0.8 s less a call, 0.55 s.
+  // second; of 1 s it plans half less a call, 0.25 s.
   const refused = batcher.submit(items('late', 4), { deadline: clock.ms + 1000 });
   await assert.rejects(refused, (e: Error & { reason?: string; retryAfter?: number }) => e.reason === 'deadline' && e.retryAfter === 2);
   assert.deepEqual(counts.refused, ['deadline']);
   assert.equal(batcher.queueLength, 20, 'nothing of it was queued');
-  const fits = batcher.submit(items('fits', 4), { deadline: clock.ms + 3000 });
-  assert.equal(batcher.queueLength, 24, 'with 3 s left (2.15 s planned) it is taken');
+  const fits = batcher.submit(items('fits', 4), { deadline: clock.ms + 5000 });
+  assert.equal(batcher.queueLength, 24, 'with 5 s left (2.25 s planned) it is taken');
   for (let i = 0; i < 8; i++) await openOne();
   assert.equal((await fits).length, 4);
   assert.equal((await running).length, 4);
@@ -217,9 +217,9 @@ test('a request that the queue ahead would make late is refused at once with Ret
 test('Retry-After is never later than the last deadline in the queue: by then all of it is answered or gone', async () => {
   const { batcher, clock, release } = await pacedAt4PerSecond();
   const running = batcher.submit(items('a', 4));
-  const queued = batcher.submit(items('b', 40), { deadline: clock.ms + 2000 });
-  // 2 s before its last item goes to a call, with 0.24 s planned less a call of 0.25 s: 2.01 s late, but in 2 s b is gone.
-  await assert.rejects(batcher.submit(items('c', 4), { deadline: clock.ms + 300 }), (e: Error & { retryAfter?: number }) => e.retryAfter === 2);
+  const queued = batcher.submit(items('b', 40), { deadline: clock.ms + 3000 });
+  // 11 s before its last item goes to a call (4 running, 40 of b's), with -0.1 s planned: 11.1 s late, but in 3 s b is gone.
+  await assert.rejects(batcher.submit(items('c', 40), { deadline: clock.ms + 300 }), (e: Error & { retryAfter?: number }) => e.retryAfter === 3);
   await release();
   await running;
   await queued;
@@ -228,9 +228,9 @@ test('Retry-After is never later than the last deadline in the queue: by then al
 test('a request is refused when taking it would make a queued request late, though it has time itself', async () => {
   const { batcher, counts, clock, release } = await pacedAt4PerSecond();
   const running = batcher.submit(items('a', 4));
-  // Its last item goes to a call after the 4 running: in 1 s of the 1.75 s it plans (0.8 x 2.5 s less a call).
+  // Its last item goes to a call after the 4 running: in 1 s of the 1.75 s it plans (half of 4 s less a call).
   // Each item taken before it costs it 0.25 s.
-  const tight = batcher.submit(items('t', 4), { deadline: clock.ms + 2500 });
+  const tight = batcher.submit(items('t', 4), { deadline: clock.ms + 4000 });
   await assert.rejects(batcher.submit(items('n', 4), { deadline: clock.ms + 60_000 }), (e: Error & { reason?: string }) => e.reason === 'deadline');
   const small = batcher.submit(items('s', 2), { deadline: clock.ms + 60_000 });
   assert.deepEqual(counts.refused, ['deadline'], 'two more items fit: 1.5 s for t');

@@ -95,8 +95,9 @@ export function goodputDocSection(results: GoodputResults, file: string): string
       'the second it arrived. Goodput is 200s per second; latencies are per HTTP status. A measurement during which other work took ' +
       '25% of a core or more is taken again, up to 3 times in all, after waiting for a quiet moment; the least disturbed is kept.',
     ...results.runs.map((r) => `- ${r.label}: \`${r.command}\`${r.layout ? `; it printed "${r.layout}"` : ''}.`),
-    '- The server drops queued work whose deadline passed and refuses at once (429, Retry-After) a request that the queue ahead of it ' +
-      'would make miss its deadline, so the threads work only for answers that can still be given.',
+    '- The server serves the earliest deadlines first, drops queued work whose deadline passed, and refuses at once (429, Retry-After) ' +
+      'a request that the queue ahead of it would make miss its deadline, so the threads work only for answers that can still be given. ' +
+      '`node dist/bench/goodput.js --ignore-retry-after` measures clients that resend at once after a 429 instead.',
     '',
     mdTable(['server', 'goodput /s', 'per core of server CPU', 'answers by status: count (latency)', 'CPU %: server (main thread) / load gen / other', 'attempts'], rows),
     '',

@@ -1,10 +1,13 @@
 // Regenerates docs/benchmarks.md from the newest results file of each bench in bench/results/, so running one
-// bench refreshes its section and keeps the others. A new bench adds one entry to SECTIONS.
+// bench refreshes its section and keeps the others, and the charts the page shows (docs/bench-*.svg). A new
+// bench adds one entry to SECTIONS.
 // Also runnable alone: `node dist/bench/docs.js` rebuilds the page from the results already there.
 
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { goodputDocSection, type GoodputResults } from './goodput.report.js';
+import { lacChartSvg } from './lac.chart.js';
 import { lacDocSection, type LacResults } from './lac.report.js';
 import { soakDocSection, type SoakResults } from './soak.report.js';
 import { visionDocSection, type VisionResults } from './vision.report.js';
@@ -13,13 +16,16 @@ export interface DocSection {
   /** Results files are `<prefix>-<ISO time>.json`. */
   prefix: string;
   render(results: unknown, file: string): string;
+  /** Files written next to the page (charts), by name in docs/. */
+  assets?(results: unknown): Record<string, string>;
 }
 
 const SECTIONS: DocSection[] = [
-  { prefix: 'lac', render: (results, file) => lacDocSection(results as LacResults, file) },
+  { prefix: 'lac', render: (results, file) => lacDocSection(results as LacResults, file), assets: (results) => ({ 'bench-lac.svg': lacChartSvg(results as LacResults) }) },
   { prefix: 'jieba', render: (results, file) => lacDocSection(results as LacResults, file) },
   { prefix: 'ocr', render: (results, file) => visionDocSection(results as VisionResults, file) },
   { prefix: 'detection', render: (results, file) => visionDocSection(results as VisionResults, file) },
+  { prefix: 'goodput', render: (results, file) => goodputDocSection(results as GoodputResults, file) },
   { prefix: 'soak', render: (results, file) => soakDocSection(results as SoakResults, file) },
 ];
 
@@ -60,13 +66,16 @@ const HEADER = [
 
 export async function regenerateBenchmarksDoc(): Promise<string> {
   const parts = [HEADER];
+  const assets = new Map<string, string>();
   for (const section of SECTIONS) {
     const file = await newest(section.prefix);
     if (!file) continue;
     const results = JSON.parse(await readFile(join(resultsDir, file), 'utf8')) as unknown;
     parts.push(section.render(results, file), '');
+    for (const [name, content] of Object.entries(section.assets?.(results) ?? {})) assets.set(name, content);
   }
   await mkdir(dirname(DOC), { recursive: true });
+  for (const [name, content] of assets) await writeFile(join(dirname(DOC), name), content);
   await writeFile(DOC, parts.join('\n'));
   return DOC;
 }

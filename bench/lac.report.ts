@@ -220,6 +220,7 @@ export function lacDocSection(results: LacResults, file: string): string {
     '',
     '### Throughput and latency',
     '',
+    ...(jieba ? [] : ['![lac: throughput and p99 latency against concurrency, ours, the peer and the in-process limit](bench-lac.svg)', '']),
     mdTable(THROUGHPUT_HEADERS, throughputRows(results)),
     '',
     ...[...statusNotes(results), ...connectionNotes(results)].map((n) => `- ${n}`),

@@ -1,8 +1,8 @@
-// `npm run bench`: every bench in one go (lac, ocr, detection), one after another, each in its own process
+// `npm run bench`: every bench in one go (lac, jieba, ocr, detection, goodput), one after another, each in its own process
 // so that no bench's threads, sessions or memory linger into the next one's figures. Each writes its own
 // results file and regenerates docs/benchmarks.md, so the page ends with a section per bench from this run.
-// `npm run bench -- ocr detection` (or BENCH=ocr,detection) runs only those. BENCH_SECONDS and HUB_HOME are
-// passed on.
+// `npm run bench -- ocr detection` (or BENCH=ocr,detection) runs only those. BENCH_SECONDS, GOODPUT_SECONDS
+// and HUB_HOME are passed on.
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ const BENCHES: Record<string, string[]> = {
   jieba: ['lac.bench.js', 'jieba'],
   ocr: ['vision.bench.js', 'ocr'],
   detection: ['vision.bench.js', 'detection'],
+  goodput: ['goodput.js'],
 };
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

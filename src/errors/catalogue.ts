@@ -109,6 +109,10 @@ export const Errors = {
     (name: string) => `${name} is a module served since start; only ONNX files of the repository can be loaded or unloaded`),
   MODEL_LOAD_FAILED: spec('145', 400, "the repository's ONNX file cannot be loaded by onnxruntime",
     (name: string, detail: string) => `model ${name} cannot be loaded: ${detail}`),
+  // Admission by deadline: the work ahead would not let the request (or one already queued) finish in time.
+  WOULD_MISS_DEADLINE: spec('146', 429, "the model's queue would not let the request be answered before its deadline (`--timeout`, `Hub-Timeout`)",
+    (model: string, queued: number, retryAfterSeconds: number) =>
+      `The ${model} queue holds ${queued} items: this request would not be answered before its deadline; retry in ${retryAfterSeconds} s.`),
 } as const;
 
 export type ErrorName = keyof typeof Errors;

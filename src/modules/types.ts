@@ -45,6 +45,8 @@ export interface CallContext {
   signal: AbortSignal;
   /** Filled by the scheduler, for the reply's Server-Timing. */
   timing?: CallTiming;
+  /** performance.now() time by which the request is answered (its timeout): the scheduler runs nothing for it after. */
+  deadline?: number;
 }
 
 export interface LoadedModule {

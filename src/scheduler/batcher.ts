@@ -1,8 +1,14 @@
 // A model's dynamic batcher: requests submit items (a text piece, an image crop); calls to the model take
-// items from every waiting request in turn, up to a number of rows and an element budget (rows x the widest
-// item), so concurrent requests share one call and a small request is never stuck behind a big one. The
-// queue is bounded in items: a request that does not fit is refused at once, before any of it is queued.
-// A request whose signal fires (timeout, client gone) leaves the queue; none of its waiting items run.
+// items in turn from the first waiting requests by deadline (IN_TURN of them), up to a number of rows and an
+// element budget (rows x the widest item), so concurrent requests share one call and a small request is not
+// stuck behind a big one. Under overload the earliest deadlines are served first: a slow moment makes a few
+// requests late, not every request in the queue. The queue is bounded in items: a request that does not fit is
+// refused at once, before any of it is queued. A request with a deadline is refused at once, too, when at the
+// recent pace it would be answered late or would make a queued request late (src/scheduler/forecast.ts); an
+// item whose deadline has passed is dropped, never run. A request whose signal fires (timeout, client gone)
+// leaves the queue; none of its waiting items run.
+
+import { lateness, positionFor } from './forecast.js';
 
 export interface BatcherOptions {
   /** Rows per model call; 1 turns batching off. */
@@ -38,8 +44,10 @@ export interface BatchStats {
   onBatch?(rows: number, requests: number): void;
   /** Time an item waited in the queue, in seconds, as its call is dispatched. */
   onQueueWait?(seconds: number): void;
-  /** A request refused because the queue is full. */
-  onRefused?(): void;
+  /** A request refused on arrival: the queue is full, or it could not be answered before its deadline. */
+  onRefused?(reason: RefusalReason): void;
+  /** Items left in the queue because their request's deadline passed first: dropped, never run. */
+  onExpired?(items: number): void;
 }
 
 /** Where a request's time went, summed over its submissions: waiting for a call, then until its last result. */
@@ -51,19 +59,35 @@ export interface CallTiming {
 export interface SubmitOptions {
   signal?: AbortSignal;
   timing?: CallTiming;
+  /** performance.now() time by which the request must be answered; none of its items run after it. */
+  deadline?: number;
 }
 
+/** queue_full: its items do not fit the queue; deadline: it, or a request already queued, would be answered too late. */
+export type RefusalReason = 'queue_full' | 'deadline';
+
 /** Builds the error a refused request gets; retryAfter is a whole number of seconds. */
-export type Refusal = (refused: { items: number; queued: number; limit: number; retryAfter: number }) => Error;
+export type Refusal = (refused: { reason: RefusalReason; items: number; queued: number; limit: number; retryAfter: number }) => Error;
+
+/** The rejection of a request whose deadline passed before all its items ran (the server answers it with its timeout). */
+export class DeadlinePassed extends Error {
+  constructor() {
+    super('the deadline passed before the request was served');
+    this.name = 'DeadlinePassed';
+  }
+}
 
 interface Waiting<I, R> {
   items: I[];
   results: R[];
   /** Index of the next item to dispatch. */
   next: number;
+  /** Sizes of the items not yet dispatched, summed. */
+  size: number;
   /** Items whose results are still missing. */
   pending: number;
   enqueuedAt: number;
+  deadline?: number;
   /** When its first item went to a call. */
   dispatchedAt?: number;
   timing?: CallTiming;
@@ -73,20 +97,44 @@ interface Waiting<I, R> {
   detach(): void;
 }
 
+/** The items' sizes, summed. */
+function sizeOf(items: readonly BatchItem[]): number {
+  let total = 0;
+  for (const item of items) total += item.size;
+  return total;
+}
+
+/** Requests served in turn, one item each per round: the first by deadline (arrival, where deadlines tie). */
+const IN_TURN = 16;
+
+/** Shortest time a measure of the rate spans while calls keep running: long enough to hold several calls. */
+const RATE_WINDOW_MS = 250;
+
 export class Batcher<I extends BatchItem, R> {
   private readonly waiting: Waiting<I, R>[] = [];
   private queued = 0;
   private inflight = 0;
   private turn = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Items per second finished, smoothed: what Retry-After is estimated from. */
+  /** Sizes of the items waiting, summed. */
+  private queuedSize = 0;
+  /** Sizes of the items in calls dispatched and not finished, summed. */
+  private runningSize = 0;
+  /** Size finished per second while calls ran, smoothed: what Retry-After and admission by deadline go by. */
   private rate = 0;
+  /** Milliseconds from a call's dispatch to its results, smoothed. */
+  private callMs = 0;
+  /** The current measure of the rate: since when calls have been running, and the size finished since. */
+  private windowStart = 0;
+  private windowSize = 0;
 
   constructor(
     private readonly options: BatcherOptions,
     private readonly execute: ExecuteBatch<I, R>,
     private readonly refuse: Refusal,
     private readonly stats: BatchStats = {},
+    /** Milliseconds on the clock deadlines are given in; tests pass one they move by hand. */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Items waiting for a model call. */
@@ -99,21 +147,39 @@ export class Batcher<I extends BatchItem, R> {
     return this.inflight;
   }
 
-  /** Results for the items, in order; rejects at once when the queue cannot take them or the signal fires. */
-  submit(items: I[], { signal, timing }: SubmitOptions = {}): Promise<R[]> {
+  /**
+   * Results for the items, in order; rejects at once when the queue cannot take them, when they cannot be
+   * answered before the deadline, or when the signal fires.
+   */
+  submit(items: I[], { signal, timing, deadline }: SubmitOptions = {}): Promise<R[]> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (items.length === 0) return Promise.resolve([]);
-    if (this.queued + items.length > this.options.maxQueueSize) {
-      this.stats.onRefused?.();
-      return Promise.reject(this.refuse({ items: items.length, queued: this.queued, limit: this.options.maxQueueSize, retryAfter: this.retryAfter(items.length) }));
+    const now = this.now();
+    this.dropExpired(now);
+    if (deadline !== undefined && deadline <= now) {
+      this.stats.onExpired?.(items.length);
+      return Promise.reject(new DeadlinePassed());
+    }
+    if (this.queued + items.length > this.options.maxQueueSize) return this.refusal('queue_full', items.length, this.retryAfter(items.length));
+    const size = sizeOf(items);
+    const position = positionFor(this.waiting, deadline);
+    if (deadline !== undefined || this.waiting.some((w) => w.deadline !== undefined)) {
+      const queue = this.waiting.map((w) => ({ items: w.items.length - w.next, size: w.size, deadline: w.deadline }));
+      const pace = { now, rate: this.rate, running: this.runningSize, call: this.callMs / 1000 };
+      const late = lateness(queue, { items: items.length, size, deadline }, position, IN_TURN, pace);
+      // Everything queued now is answered or gone by the last deadline in it: never a longer Retry-After than that.
+      const horizon = Math.max(deadline ?? 0, ...this.waiting.map((w) => w.deadline ?? 0)) - now;
+      if (late > 0) return this.refusal('deadline', items.length, Math.max(1, Math.ceil(Math.min(late, horizon / 1000))));
     }
     return new Promise<R[]>((resolve, reject) => {
       const entry: Waiting<I, R> = {
         items,
         results: new Array<R>(items.length),
         next: 0,
+        size,
         pending: items.length,
-        enqueuedAt: performance.now(),
+        enqueuedAt: now,
+        deadline,
         timing,
         resolve,
         reject,
@@ -125,16 +191,23 @@ export class Batcher<I extends BatchItem, R> {
         signal.addEventListener('abort', onAbort, { once: true });
         entry.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      this.waiting.push(entry);
+      this.waiting.splice(position, 0, entry);
       this.queued += items.length;
+      this.queuedSize += size;
       this.pump();
     });
+  }
+
+  private refusal(reason: RefusalReason, items: number, retryAfter: number): Promise<never> {
+    this.stats.onRefused?.(reason);
+    return Promise.reject(this.refuse({ reason, items, queued: this.queued, limit: this.options.maxQueueSize, retryAfter }));
   }
 
   /** Seconds until the queue has room for `items` at the recent pace (at least 1). */
   private retryAfter(items: number): number {
     const excess = this.queued + items - this.options.maxQueueSize;
-    return Math.max(1, Math.ceil(this.rate > 0 ? excess / this.rate : 1));
+    const itemsPerSecond = this.queuedSize > 0 ? (this.rate * this.queued) / this.queuedSize : 0;
+    return Math.max(1, Math.ceil(itemsPerSecond > 0 ? excess / itemsPerSecond : 1));
   }
 
   private abandon(entry: Waiting<I, R>, reason: unknown): void {
@@ -148,7 +221,7 @@ export class Batcher<I extends BatchItem, R> {
     entry.detach();
     if (entry.timing && entry.dispatchedAt !== undefined) {
       entry.timing.queueMs += entry.dispatchedAt - entry.enqueuedAt;
-      entry.timing.inferMs += performance.now() - entry.dispatchedAt;
+      entry.timing.inferMs += this.now() - entry.dispatchedAt;
     }
     if (error === undefined) entry.resolve(entry.results);
     else entry.reject(error);
@@ -156,8 +229,17 @@ export class Batcher<I extends BatchItem, R> {
 
   private pump(): void {
     while (this.inflight < this.options.concurrency && this.queued > 0) {
-      if (!this.ready()) return;
+      this.dropExpired(this.now());
+      if (this.queued === 0 || !this.ready()) return;
       this.dispatch(this.take());
+    }
+  }
+
+  /** Requests whose deadline has passed leave the queue, answered DeadlinePassed; their waiting items never run. */
+  private dropExpired(now: number): void {
+    for (const entry of this.waiting.filter((w) => w.deadline !== undefined && w.deadline <= now)) {
+      this.stats.onExpired?.(entry.items.length - entry.next);
+      this.fail(entry, new DeadlinePassed());
     }
   }
 
@@ -165,7 +247,7 @@ export class Batcher<I extends BatchItem, R> {
   private ready(): boolean {
     const delay = this.options.maxQueueDelayMs;
     if (delay <= 0 || this.queued >= this.options.maxBatchSize) return true;
-    const waited = performance.now() - Math.min(...this.waiting.map((w) => w.enqueuedAt));
+    const waited = this.now() - Math.min(...this.waiting.map((w) => w.enqueuedAt));
     if (waited >= delay) return true;
     if (!this.timer) {
       this.timer = setTimeout(() => {
@@ -176,7 +258,7 @@ export class Batcher<I extends BatchItem, R> {
     return false;
   }
 
-  /** One call's items: one from each waiting request in turn, within the rows and the element budget. */
+  /** One call's items: one from each of the first IN_TURN waiting requests in turn, within the rows and the element budget. */
   private take(): { entry: Waiting<I, R>; index: number }[] {
     const { maxBatchSize, maxElements } = this.options;
     const taken: { entry: Waiting<I, R>; index: number }[] = [];
@@ -185,8 +267,9 @@ export class Batcher<I extends BatchItem, R> {
     let blocked = false;
     while (taken.length < maxBatchSize && this.waiting.length > 0 && !blocked) {
       blocked = true;
-      for (let k = 0; k < this.waiting.length && taken.length < maxBatchSize; k++) {
-        const entry = this.waiting[(this.turn + k) % this.waiting.length]!;
+      const span = Math.min(this.waiting.length, IN_TURN);
+      for (let k = 0; k < span && taken.length < maxBatchSize; k++) {
+        const entry = this.waiting[(this.turn + k) % span]!;
         if (entry.next >= entry.items.length) continue;
         const item = entry.items[entry.next]!;
         const wider = Math.max(width, item.size);
@@ -194,6 +277,7 @@ export class Batcher<I extends BatchItem, R> {
         if (taken.length > 0 && item.key !== key) continue;
         key = item.key;
         taken.push({ entry, index: entry.next++ });
+        entry.size -= item.size;
         width = wider;
         blocked = false;
       }
@@ -202,12 +286,13 @@ export class Batcher<I extends BatchItem, R> {
       for (let k = this.waiting.length - 1; k >= 0; k--) if (this.waiting[k]!.next >= this.waiting[k]!.items.length) this.waiting.splice(k, 1);
     }
     this.queued -= taken.length;
+    this.queuedSize -= sizeOf(taken.map((t) => t.entry.items[t.index]!));
     return taken;
   }
 
   private dispatch(taken: { entry: Waiting<I, R>; index: number }[]): void {
     if (taken.length === 0) return;
-    const now = performance.now();
+    const now = this.now();
     const requests = new Set(taken.map((t) => t.entry));
     this.stats.onBatch?.(taken.length, requests.size);
     for (const entry of requests) {
@@ -215,33 +300,63 @@ export class Batcher<I extends BatchItem, R> {
       entry.dispatchedAt = now;
       this.stats.onQueueWait?.((now - entry.enqueuedAt) / 1000);
     }
+    if (this.inflight === 0) {
+      this.windowStart = now;
+      this.windowSize = 0;
+    }
+    const size = sizeOf(taken.map((t) => t.entry.items[t.index]!));
     this.inflight++;
-    const started = now;
-    this.run(taken, requests).finally(() => {
+    this.runningSize += size;
+    // run() settles every request it holds itself; a throw past it must not leave the call counted as in flight.
+    void this.run(taken, requests).catch(() => size).then((ran) => {
       this.inflight--;
-      const seconds = (performance.now() - started) / 1000;
-      const rate = taken.length / Math.max(seconds, 1e-6);
-      this.rate = this.rate === 0 ? rate : 0.8 * this.rate + 0.2 * rate;
+      this.runningSize -= size;
+      const ms = this.now() - now;
+      this.callMs = this.callMs === 0 ? ms : 0.8 * this.callMs + 0.2 * ms;
+      this.measure(ran);
       this.pump();
     });
   }
 
-  /** Runs a call; when it fails and holds several requests, each request's items run alone, so one bad item fails only its own request. */
-  private async run(taken: { entry: Waiting<I, R>; index: number }[], requests: Set<Waiting<I, R>>): Promise<void> {
+  /**
+   * The rate is items finished over time spent with calls running (idle time left out), measured over at least
+   * RATE_WINDOW_MS or until the calls run out, then smoothed: the pace of the threads together, whatever the
+   * number of calls in flight.
+   */
+  private measure(size: number): void {
+    this.windowSize += size;
+    const now = this.now();
+    const elapsed = now - this.windowStart;
+    if ((elapsed < RATE_WINDOW_MS && this.inflight > 0) || elapsed <= 0 || this.windowSize === 0) return;
+    const rate = (this.windowSize * 1000) / elapsed;
+    this.rate = this.rate === 0 ? rate : 0.7 * this.rate + 0.3 * rate;
+    this.windowStart = now;
+    this.windowSize = 0;
+  }
+
+  /**
+   * Runs a call; when it fails and holds several requests, each request's items run alone, so one bad item fails
+   * only its own request. Resolves with the size of the items the model ran.
+   */
+  private async run(taken: { entry: Waiting<I, R>; index: number }[], requests: Set<Waiting<I, R>>): Promise<number> {
     const live = taken.filter((t) => !t.entry.done);
-    if (live.length === 0) return;
+    if (live.length === 0) return 0;
+    const items = live.map((t) => t.entry.items[t.index]!);
     try {
-      const results = await this.execute(live.map((t) => t.entry.items[t.index]!));
+      const results = await this.execute(items);
       live.forEach((t, i) => this.deliver(t.entry, t.index, results[i]!));
+      return sizeOf(items);
     } catch (error) {
       if (requests.size === 1) {
         for (const entry of requests) this.fail(entry, error);
-        return;
+        return sizeOf(items);
       }
+      let ran = 0;
       for (const entry of requests) {
         const own = live.filter((t) => t.entry === entry);
-        await this.run(own, new Set([entry]));
+        ran += await this.run(own, new Set([entry]));
       }
+      return ran;
     }
   }
 
@@ -258,6 +373,7 @@ export class Batcher<I extends BatchItem, R> {
     if (index >= 0) {
       this.waiting.splice(index, 1);
       this.queued -= entry.items.length - entry.next;
+      this.queuedSize -= entry.size;
     }
     this.finish(entry, error);
   }

@@ -19,7 +19,8 @@ export function modelBatcher<I extends { size: number; key?: string }, R>(
   const batcher = new Batcher<I, R>({ ...options, concurrency: pool.threads * 2 }, execute, overloadRefusal(name), {
     onBatch: (rows, requests) => stats.onBatch?.(rows, requests),
     onQueueWait: (seconds) => stats.onQueueWait?.(seconds),
-    onRefused: () => stats.onRefused?.(),
+    onRefused: (reason) => stats.onRefused?.(reason),
+    onExpired: (items) => stats.onExpired?.(items),
   });
   stats = context.observe?.(name, batcher) ?? {};
   return batcher;

@@ -191,7 +191,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: listed === true ? '*' : (origin, done) => done(null, origin !== undefined && listed.includes(origin.toLowerCase())),
       methods: ['GET', 'HEAD', 'POST'],
-      allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id', 'Hub-Timeout'],
       exposedHeaders: ['X-Request-Id', 'Server-Timing', 'Retry-After', 'WWW-Authenticate'],
       maxAge: 600,
       // An OPTIONS without Access-Control-Request-Method gets 204 like a preflight, not a text/plain 400.

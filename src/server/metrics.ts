@@ -57,6 +57,12 @@ export class Metrics {
     labelNames: ['model', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly expired = new Counter({
+    name: 'hub_expired_items_total',
+    help: "Items dropped unrun because their request's deadline passed while they waited, by model",
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
   private readonly modelQueues = new Map<string, ModelLoad>();
 
   /** Counts a request the HTTP layer refused (`model`: the served module or model it was for, else ''). */
@@ -70,7 +76,8 @@ export class Metrics {
     return {
       onBatch: (rows) => this.batchSize.observe({ model }, rows),
       onQueueWait: (seconds) => this.queueWait.observe({ model }, seconds),
-      onRefused: () => this.refusals.inc({ model, reason: 'queue_full' }),
+      onRefused: (reason) => this.refusals.inc({ model, reason: reason === 'deadline' ? 'would_miss_deadline' : 'queue_full' }),
+      onExpired: (items) => this.expired.inc({ model }, items),
     };
   }
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Batcher, type BatcherOptions } from '../../src/scheduler/batcher.js';
+import { Batcher, DeadlinePassed, type BatcherOptions, type RefusalReason } from '../../src/scheduler/batcher.js';
 
 // The batcher's rules, with a model call written in the test: calls are recorded and held open by a gate,
-// so the tests count what was merged and in which order, and never depend on timing.
+// so the tests count what was merged and in which order, and never depend on timing. Deadlines are on a clock
+// the test moves by hand.
 
 interface Item {
   size: number;
@@ -14,8 +15,9 @@ interface Item {
 const item = (id: string, size = 1, key?: string): Item => ({ size, id, key });
 const items = (prefix: string, n: number, size = 1) => Array.from({ length: n }, (_, i) => item(`${prefix}${i}`, size));
 
-function harness(options: Partial<BatcherOptions> = {}) {
+function harness(options: Partial<BatcherOptions> = {}, clock?: { ms: number }) {
   const calls: string[][] = [];
+  const counts = { expired: 0, refused: [] as RefusalReason[] };
   const gates: (() => void)[] = [];
   let holding = true;
   const execute = async (batch: Item[]) => {
@@ -24,8 +26,11 @@ function harness(options: Partial<BatcherOptions> = {}) {
     if (holding) await new Promise<void>((resolve) => gates.push(resolve));
     return batch.map((i) => `r:${i.id}`);
   };
-  const refuse = ({ queued, limit, retryAfter }: { queued: number; limit: number; retryAfter: number }) => Object.assign(new Error(`full ${queued}/${limit}`), { retryAfter });
-  const batcher = new Batcher<Item, string>({ maxBatchSize: 4, maxElements: Infinity, maxQueueDelayMs: 0, maxQueueSize: 100, concurrency: 1, ...options }, execute, refuse);
+  const refuse = ({ reason, queued, limit, retryAfter }: { reason: RefusalReason; queued: number; limit: number; retryAfter: number }) =>
+    Object.assign(new Error(reason === 'queue_full' ? `full ${queued}/${limit}` : `too late, retry in ${retryAfter} s`), { reason, retryAfter });
+  const stats = { onExpired: (n: number) => (counts.expired += n), onRefused: (reason: RefusalReason) => counts.refused.push(reason) };
+  const batcher = new Batcher<Item, string>({ maxBatchSize: 4, maxElements: Infinity, maxQueueDelayMs: 0, maxQueueSize: 100, concurrency: 1, ...options },
+    execute, refuse, stats, clock ? () => clock.ms : undefined);
   const release = async () => {
     holding = false;
     while (gates.length > 0) gates.shift()!();
@@ -35,7 +40,7 @@ function harness(options: Partial<BatcherOptions> = {}) {
     gates.shift()?.();
     await new Promise((r) => setImmediate(r));
   };
-  return { batcher, calls, release, openOne };
+  return { batcher, calls, counts, release, openOne };
 }
 
 test('concurrent requests share calls and each gets its own results, in order', async () => {
@@ -140,4 +145,112 @@ test('items of different keys never share a call', async () => {
     const keys = new Set(call.map((id) => (id.startsWith('q') ? '5x4' : '3x4')));
     assert.equal(keys.size, 1, JSON.stringify(calls));
   }
+});
+
+test("a request whose deadline passes while it is queued is dropped, counted, and none of its items run", async () => {
+  const clock = { ms: 1000 };
+  const { batcher, calls, counts, release } = harness({}, clock);
+  const first = batcher.submit(items('a', 1));
+  const late = batcher.submit(items('late', 3), { deadline: 1500 });
+  const onTime = batcher.submit(items('ok', 2), { deadline: 5000 });
+  const dropped = assert.rejects(late, DeadlinePassed);
+  clock.ms = 1500;
+  await release();
+  await dropped;
+  assert.deepEqual(await first, ['r:a0']);
+  assert.deepEqual(await onTime, ['r:ok0', 'r:ok1']);
+  assert.ok(!calls.flat().some((id) => id.startsWith('late')), JSON.stringify(calls));
+  assert.equal(counts.expired, 3);
+  assert.equal(batcher.queueLength, 0);
+  await assert.rejects(batcher.submit(items('past', 2), { deadline: 1400 }), DeadlinePassed, 'a deadline already past is refused before queueing');
+  assert.equal(counts.expired, 5);
+});
+
+test('a request partly run when its deadline passes leaves the queue: the rest of its items never run', async () => {
+  const clock = { ms: 0 };
+  const { batcher, calls, counts, openOne } = harness({ maxBatchSize: 2 }, clock);
+  const partial = batcher.submit(items('p', 6), { deadline: 100 });
+  assert.deepEqual(calls, [['p0', 'p1']]);
+  const dropped = assert.rejects(partial, DeadlinePassed);
+  clock.ms = 100;
+  await openOne();
+  await dropped;
+  assert.deepEqual(calls, [['p0', 'p1']], 'no call after the deadline');
+  assert.equal(counts.expired, 4);
+  assert.equal(batcher.queueLength, 0);
+});
+
+/**
+ * A batcher whose measured pace is 4 items per second, with calls of 0.25 s: one call of 1 item that took 0.25 s
+ * on the test's clock. Deadlines are planned to half the time left, less a call.
+ */
+async function pacedAt4PerSecond(options: Partial<BatcherOptions> = {}) {
+  const clock = { ms: 0 };
+  const h = harness({ maxQueueSize: 1000, ...options }, clock);
+  const warm = h.batcher.submit(items('w', 1));
+  clock.ms = 250;
+  await h.openOne();
+  await warm;
+  return { ...h, clock };
+}
+
+test('a request that the queue ahead would make late is refused at once with Retry-After; none of it is queued', async () => {
+  const { batcher, calls, counts, clock, openOne } = await pacedAt4PerSecond();
+  const running = batcher.submit(items('a', 4));
+  const ahead = batcher.submit(items('b', 20), { deadline: clock.ms + 10_000 });
+  assert.deepEqual(calls.at(-1), ['a0', 'a1', 'a2', 'a3']);
+  // Before its last item goes to a call: the 4 items running and 4 of b's 20 (b's others come after): 2 s at 4 a
+  // second; of 1 s it plans half less a call, 0.25 s.
+  const refused = batcher.submit(items('late', 4), { deadline: clock.ms + 1000 });
+  await assert.rejects(refused, (e: Error & { reason?: string; retryAfter?: number }) => e.reason === 'deadline' && e.retryAfter === 2);
+  assert.deepEqual(counts.refused, ['deadline']);
+  assert.equal(batcher.queueLength, 20, 'nothing of it was queued');
+  const fits = batcher.submit(items('fits', 4), { deadline: clock.ms + 5000 });
+  assert.equal(batcher.queueLength, 24, 'with 5 s left (2.25 s planned) it is taken');
+  for (let i = 0; i < 8; i++) await openOne();
+  assert.equal((await fits).length, 4);
+  assert.equal((await running).length, 4);
+  assert.equal((await ahead).length, 20);
+  assert.ok(!calls.flat().some((id) => id.startsWith('late')));
+});
+
+test('Retry-After is never later than the last deadline in the queue: by then all of it is answered or gone', async () => {
+  const { batcher, clock, release } = await pacedAt4PerSecond();
+  const running = batcher.submit(items('a', 4));
+  const queued = batcher.submit(items('b', 40), { deadline: clock.ms + 3000 });
+  // 11 s before its last item goes to a call (4 running, 40 of b's), with -0.1 s planned: 11.1 s late, but in 3 s b is gone.
+  await assert.rejects(batcher.submit(items('c', 40), { deadline: clock.ms + 300 }), (e: Error & { retryAfter?: number }) => e.retryAfter === 3);
+  await release();
+  await running;
+  await queued;
+});
+
+test('a request is refused when taking it would make a queued request late, though it has time itself', async () => {
+  const { batcher, counts, clock, release } = await pacedAt4PerSecond();
+  const running = batcher.submit(items('a', 4));
+  // Its last item goes to a call after the 4 running: in 1 s of the 1.75 s it plans (half of 4 s less a call).
+  // Each item taken before it costs it 0.25 s.
+  const tight = batcher.submit(items('t', 4), { deadline: clock.ms + 4000 });
+  await assert.rejects(batcher.submit(items('n', 4), { deadline: clock.ms + 60_000 }), (e: Error & { reason?: string }) => e.reason === 'deadline');
+  const small = batcher.submit(items('s', 2), { deadline: clock.ms + 60_000 });
+  assert.deepEqual(counts.refused, ['deadline'], 'two more items fit: 1.5 s for t');
+  await release();
+  assert.equal((await tight).length, 4);
+  assert.equal((await small).length, 2);
+  await running;
+});
+
+test('calls take turns among the first 16 requests by deadline; an earlier deadline goes ahead of those queued before it', async () => {
+  const { batcher, calls, release } = harness({ maxBatchSize: 16, maxQueueSize: 1000 }, { ms: 0 });
+  const first = batcher.submit(items('a', 1));
+  const later = Array.from({ length: 20 }, (_, i) => batcher.submit(items(`x${i}-`, 3), { deadline: 5000 }));
+  const urgent = batcher.submit(items('u', 3), { deadline: 2000 });
+  await release();
+  await first;
+  assert.equal((await urgent).length, 3);
+  await Promise.all(later);
+  const second = calls[1]!;
+  assert.equal(second.length, 16);
+  assert.ok(second.includes('u0'), JSON.stringify(second));
+  for (let i = 15; i < 20; i++) assert.ok(!second.some((id) => id.startsWith(`x${i}-`)), `x${i} waits for a turn: ${JSON.stringify(second)}`);
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { withDeadline } from '../deadline.js';
+import { requestTimeout, TIMEOUT_HEADER, withDeadline } from '../deadline.js';
 import { HubError, hubError } from '../../errors/catalogue.js';
 import { closest, parseOrThrow } from '../../config/issues.js';
 import type { AppOptions } from '../app.js';
@@ -25,6 +25,7 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
     let status = '000';
     try {
       if (state.draining) throw hubError('SHUTTING_DOWN');
+      const seconds = requestTimeout(request.headers[TIMEOUT_HEADER], timeoutSeconds);
       const body = request.isMultipart() ? multipartArguments(request.body as Record<string, unknown>) : request.body;
       if (body === undefined || body === null) throw hubError('BODY_NOT_JSON', 'the body is empty: send a JSON object of predict arguments');
       if (typeof body !== 'object' || Array.isArray(body)) {
@@ -33,7 +34,7 @@ export async function predictRoutes(app: FastifyInstance, options: AppOptions): 
       const args = parseOrThrow(served.definition.predictSchema, { ...served.predictArgs, ...body }, (line) => hubError('INVALID_ARGUMENT', line));
       const timing = { queueMs: 0, inferMs: 0 };
       const started = performance.now();
-      const results = await withDeadline(timeoutSeconds, reply, timing, (call) => served.loaded.predict(args, call));
+      const results = await withDeadline(seconds, reply, timing, (call) => served.loaded.predict(args, call));
       void reply.header('server-timing', serverTiming(timing, performance.now() - started));
       return reply.send(success(results));
     } catch (error) {

@@ -89,14 +89,11 @@ test('a decompression bomb is refused from its header with 413, without decoding
   const bomb = pngBomb(30000, 30000);
   assert.ok(bomb.length < 200_000, `the bomb is a small file (${bomb.length} bytes)`);
   const before = process.memoryUsage().rss;
-  const started = performance.now();
   await rejects(readImage(bomb.toString('base64'), 3), 413,
     /^images\[3\]: the image is too large: 30000x30000 pixels; the longest side may be at most 20000/);
   await rejects(readImage(pngBomb(6000, 8000), 0), 413, /6000x8000 = 48000000 pixels; the limit is 40000000/);
-  const elapsed = performance.now() - started;
   const grown = process.memoryUsage().rss - before;
-  assert.ok(elapsed < 1000, `refused in ${elapsed.toFixed(0)} ms: nothing was decoded`);
-  assert.ok(grown < 100 * 1024 * 1024, `memory grew by ${(grown / 1e6).toFixed(0)} MB only`);
+  assert.ok(grown < 100 * 1024 * 1024, `memory grew by ${(grown / 1e6).toFixed(0)} MB only: nothing was decoded`);
 });
 
 test("sharp's pixel limit still guards decoding when a header check is bypassed", async () => {

@@ -58,3 +58,11 @@ export const useGpuArgument = arg(booleanField(false), useGpuHelp.help);
 /** init_args.version, which every module accepts (the version is checked where the module is resolved). */
 export const versionArgument = (example: string) =>
   arg(z.union([z.string(), z.number()], { error: `expected a version like "${example}"` }).optional(), 'the module version asked for');
+
+/** init_args of a module whose weights are one ONNX file the user may name, with class names from a label file. */
+export const onnxFileInit = (version: string, what: string, fileName: string) => ({
+  version: versionArgument(version),
+  model_path: arg(z.string({ error: 'expected the path of an ONNX file' }).min(1).optional(), `the ${what}, an ONNX file`),
+  directory: arg(z.string({ error: `expected the path of a folder holding ${fileName}` }).min(1).optional(), `a folder holding ${fileName}`),
+  label_file: arg(z.string({ error: 'expected the path of a label file: one class name a line' }).min(1).optional(), 'class names, one a line'),
+});

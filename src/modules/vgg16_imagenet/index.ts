@@ -6,7 +6,7 @@ import { inferModel } from '../contract/model-handle.js';
 import type { OnnxModelSpec } from '../_vision/model-file.js';
 import { imagenetCrop } from '../_vision/imagenet-crop.js';
 import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../_vision/prepared.js';
-import { imageArguments, integerField, requireImages, useGpuArgument, versionArgument } from '../_vision/request-schema.js';
+import { imageArguments, integerField, requireImages, useGpuArgument, onnxFileInit } from '../_vision/request-schema.js';
 import { labelled } from '../_vision/scores.js';
 import type { Crop } from './classify.infer.js';
 
@@ -63,12 +63,7 @@ export const vgg16Imagenet = defineModule({
     use_gpu: useGpuArgument,
   },
   check: requireImages,
-  init: {
-    version: versionArgument('1.1.0'),
-    model_path: arg(z.string({ error: 'expected the path of an ONNX file' }).min(1).optional(), 'the classifier, an ONNX file'),
-    directory: arg(z.string({ error: 'expected the path of a folder holding vgg16-7.onnx' }).min(1).optional(), 'a folder holding vgg16-7.onnx'),
-    label_file: arg(z.string({ error: 'expected the path of a label file: one class name a line' }).min(1).optional(), 'class names, one a line'),
-  },
+  init: onnxFileInit('1.1.0', 'classifier', 'vgg16-7.onnx'),
   result: z.record(z.string(), z.number().min(0).max(1)),
   artifacts: {
     installed: (init) => installedVision(vgg16Spec, init),

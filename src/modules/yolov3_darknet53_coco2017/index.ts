@@ -8,7 +8,7 @@ import { objectsResult, outputDirArgument, visualizationArgument } from '../_vis
 import { boxOverlay, keptImage, ONE_IMAGE_PER_CALL, unbatched, prepareImages, resizedPixels, withDrawing } from '../_vision/detection-stages.js';
 import type { OnnxModelSpec } from '../_vision/model-file.js';
 import { installVision, installedVision, readPrepared, type VisionModuleSpec } from '../_vision/prepared.js';
-import { imageArguments, integerField, requireImages, unitField, useGpuArgument, versionArgument } from '../_vision/request-schema.js';
+import { imageArguments, integerField, requireImages, unitField, useGpuArgument, onnxFileInit } from '../_vision/request-schema.js';
 import { YOLOV3_SIGNATURE, type Yolov3Item } from './detect.infer.js';
 import { letterboxPlan } from './letterbox.js';
 import type { RawDetection } from './outputs.js';
@@ -84,12 +84,7 @@ export const yolov3Darknet53Coco2017 = defineModule({
     output_dir: outputDirArgument,
   },
   check: requireImages,
-  init: {
-    version: versionArgument('1.1.1'),
-    model_path: arg(z.string({ error: 'expected the path of an ONNX file' }).min(1).optional(), 'the detector, an ONNX file'),
-    directory: arg(z.string({ error: 'expected the path of a folder holding yolov3-10.onnx' }).min(1).optional(), 'a folder holding yolov3-10.onnx'),
-    label_file: arg(z.string({ error: 'expected the path of a label file: one class name a line' }).min(1).optional(), 'class names, one a line'),
-  },
+  init: onnxFileInit('1.1.1', 'detector', 'yolov3-10.onnx'),
   result: objectsResult,
   artifacts: {
     installed: (init) => installedVision(yolov3Spec, init),

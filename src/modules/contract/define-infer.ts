@@ -36,6 +36,8 @@ export interface InferFunction<Open, Item, Out, Info> {
 interface Opened<Model> {
   model: Promise<Model>;
   sessions: Set<string>;
+  /** Modules that opened this payload in this thread (lac and jieba_paddle open the same LAC model): freed at 0. */
+  holders: number;
 }
 
 /** Makes the function the inference threads call; its `opened` map is per thread, as each thread imports the file. */
@@ -53,7 +55,7 @@ export function defineInfer<Open, Model, Item, Out, Info = undefined>(spec: Infe
           return getSession(path, options);
         },
       };
-      entry = { model: spec.open(open as Open, tools), sessions };
+      entry = { model: spec.open(open as Open, tools), sessions, holders: 0 };
       opened.set(key, entry);
       // A failed open is tried again by the next task rather than cached.
       entry.model.catch(() => opened.delete(key));
@@ -63,13 +65,19 @@ export function defineInfer<Open, Model, Item, Out, Info = undefined>(spec: Infe
 
   return async (task: InferTask): Promise<unknown> => {
     if (task.op === 'release') {
-      const entry = opened.get(JSON.stringify(task.open));
-      opened.delete(JSON.stringify(task.open));
-      for (const path of entry?.sessions ?? []) await releaseSession(path);
+      const key = JSON.stringify(task.open);
+      const entry = opened.get(key);
+      if (!entry || --entry.holders > 0) return undefined;
+      opened.delete(key);
+      for (const path of entry.sessions) await releaseSession(path);
       return undefined;
     }
-    const model = await openOnce(task.open).model;
-    if (task.op === 'open') return spec.warmup ? spec.warmup(model, task.open as Open) : undefined;
+    const entry = openOnce(task.open);
+    const model = await entry.model;
+    if (task.op === 'open') {
+      entry.holders++;
+      return spec.warmup ? spec.warmup(model, task.open as Open) : undefined;
+    }
     return spec.run(task.items as Item[], model, task.open as Open);
   };
 }

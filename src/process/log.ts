@@ -6,6 +6,11 @@ import type Pretty from 'pino-pretty';
 // info). One JSON object per line with an ISO timestamp and the level by name, for log collectors; on a
 // terminal the same records are printed readably by pino-pretty instead.
 
+/** Bytes of log lines gathered before a write: under load, one write carries many lines instead of one each. */
+const LOG_BATCH_BYTES = 4096;
+/** Longest a line waits for companions before it is written anyway. */
+const LOG_FLUSH_MS = 100;
+
 export interface LogSetup {
   level?: string;
   /** Readable lines instead of JSON; default: when stderr is a terminal. */
@@ -35,7 +40,8 @@ export function createLogger(setup: LogSetup = {}): Logger {
     const stream = pretty({ destination: 2, sync: true, colorize: true, singleLine: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' });
     return pino(loggerOptions(level), stream);
   }
-  // Written asynchronously (an access line per request must not cost a blocking write); pino flushes what is
-  // pending when the process exits.
-  return pino(loggerOptions(level), setup.destination ?? pino.destination({ dest: 2, sync: false }));
+  // Written asynchronously (an access line per request must not cost a blocking write) and in batches: lines
+  // gather up to LOG_BATCH_BYTES before one write, and what is pending is written every LOG_FLUSH_MS and when
+  // the process exits (pino flushes it then), so a quiet server's lines still appear at once.
+  return pino(loggerOptions(level), setup.destination ?? pino.destination({ dest: 2, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS }));
 }

@@ -27,7 +27,12 @@ export function requestTimeout(header: string | string[] | undefined, serverSeco
   return Math.min(seconds, serverSeconds);
 }
 
-export async function withDeadline<T>(seconds: number, reply: FastifyReply, timing: CallTiming, work: (call: CallContext) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` under the request's deadline: its result, or 504 TIMEOUT at the deadline (the work's queued items
+ * are aborted then), or 499 CLIENT_CLOSED's abort when the client leaves. One promise per request and one timer:
+ * this runs for every prediction.
+ */
+export function withDeadline<T>(seconds: number, reply: FastifyReply, timing: CallTiming, work: (call: CallContext) => Promise<T>): Promise<T> {
   let controller: AbortController | undefined;
   let reason: unknown;
   const abort = (why: unknown) => {
@@ -52,26 +57,44 @@ export async function withDeadline<T>(seconds: number, reply: FastifyReply, timi
       return controller.signal;
     },
   };
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      clearTimeout(timer);
+      if (controller) reply.raw.off('close', onClose);
+    };
+    const timer = setTimeout(() => {
+      if (settled) return;
       const error = hubError('TIMEOUT', seconds);
       abort(error);
+      settle();
       reject(error);
     }, ms);
-  });
-  try {
-    return await Promise.race([work(call), expired]);
-  } catch (error) {
-    // Work that failed at its deadline (the scheduler drops it a moment before the timer fires) timed out.
-    if (reason === undefined && performance.now() >= deadline) {
-      const timeout = hubError('TIMEOUT', seconds);
-      abort(timeout);
-      throw timeout;
+    let running: Promise<T>;
+    try {
+      running = work(call);
+    } catch (error) {
+      running = Promise.reject(error);
     }
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    if (controller) reply.raw.off('close', onClose);
-  }
+    running.then(
+      (value) => {
+        if (settled) return;
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settle();
+        // Work that failed at its deadline (the scheduler drops it a moment before the timer fires) timed out.
+        if (reason === undefined && performance.now() >= deadline) {
+          const timeout = hubError('TIMEOUT', seconds);
+          abort(timeout);
+          reject(timeout);
+        } else {
+          reject(error);
+        }
+      },
+    );
+  });
 }

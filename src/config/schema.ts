@@ -60,6 +60,8 @@ export interface ServingConfig {
   processes: number;
   /** Inference threads per process. */
   threads: number;
+  /** ONNX Runtime's intra-op threads per session, in each inference thread. */
+  intraOpThreads: number;
   timeoutSeconds: number;
   bodyLimit: number;
   /** Inference tasks that may wait per thread before requests get 503. */
@@ -95,10 +97,13 @@ function parseGpus(value: ParsedFile['gpu']): number[] {
   return value.split(',').map((part) => Number(part.trim()));
 }
 
-/** Defaults that fit the machine: processes x threads never exceeds the cores (the cgroup CPU quota's, if set). */
-export function defaultParallelism(useMultiprocess: boolean, workers: number | undefined, cores = processCores().cores) {
+/**
+ * Defaults that fit the machine: processes x threads x intra-op threads never exceeds the cores (the cgroup CPU
+ * quota's, if set), unless there are more processes than cores.
+ */
+export function defaultParallelism(useMultiprocess: boolean, workers: number | undefined, cores = processCores().cores, intraOpThreads = 1) {
   const processes = useMultiprocess ? (workers ?? cores) : 1;
-  const threads = Math.max(1, Math.floor(cores / processes));
+  const threads = Math.max(1, Math.floor(cores / (processes * intraOpThreads)));
   return { processes, threads };
 }
 
@@ -113,7 +118,7 @@ export function toServingConfig(file: ParsedFile): ServingConfig {
       predictArgs: info.predict_args,
     };
   });
-  const { processes, threads } = defaultParallelism(file.use_multiprocess, file.workers);
+  const { processes, threads } = defaultParallelism(file.use_multiprocess, file.workers, undefined, file.intra_op_threads);
   return {
     modules,
     port: file.port,
@@ -124,6 +129,7 @@ export function toServingConfig(file: ParsedFile): ServingConfig {
     useMultiprocess: file.use_multiprocess,
     processes,
     threads: file.threads ?? threads,
+    intraOpThreads: file.intra_op_threads,
     timeoutSeconds: file.timeout,
     bodyLimit: file.body_limit,
     queuePerThread: file.queue_per_thread,

@@ -31,12 +31,12 @@ export function describeModel(model: V2Model, path: string): string {
   return `loaded model ${model.name} from ${path}: inputs ${tensors(model.inputs)}; outputs ${tensors(model.outputs)}; ${batched} (POST /v2/models/${model.name}/infer)`;
 }
 
-/** "1 process x 2 inference threads (cpu, cpu) on 2 cores, timeout 60 s, body limit 8388608 bytes" */
+/** "1 process x 2 inference threads (cpu, cpu) x 1 intra-op thread on 2 cores, timeout 60 s, body limit 8388608 bytes" */
 export function layoutLine(config: ServingConfig, devices: Device[]): string {
   const cores = processCores();
   const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n > 1 ? many : word}`;
   return `${plural(config.processes, 'process', 'processes')} x ${plural(config.threads, 'inference thread')} ` +
-    `(${devices.map(describeDevice).join(', ')}) on ${plural(cores.cores, 'core')}${describeQuota(cores)}, ` +
+    `(${devices.map(describeDevice).join(', ')}) x ${plural(config.intraOpThreads, 'intra-op thread')} on ${plural(cores.cores, 'core')}${describeQuota(cores)}, ` +
     `timeout ${config.timeoutSeconds} s, body limit ${config.bodyLimit} bytes`;
 }
 

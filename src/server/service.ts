@@ -64,7 +64,7 @@ export async function startService(
   identity?: string,
   options: StartServiceOptions = {},
 ): Promise<Service> {
-  const pool = new InferencePool({ devices, maxQueue: config.queuePerThread * devices.length, intraOpThreads: 1 });
+  const pool = new InferencePool({ devices, maxQueue: config.queuePerThread * devices.length, intraOpThreads: config.intraOpThreads });
   setImageLimits(config.imageLimits);
   const served = new Map<string, ServedModule>();
   /** What /v2 serves: modules with a tensor interface, and ONNX files. */

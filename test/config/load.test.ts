@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadServingConfig, parseModuleList } from '../../src/config/load.js';
 import { defaultParallelism } from '../../src/config/schema.js';
+import { layoutLine } from '../../src/process/start-lines.js';
 import { UsageError } from '../../src/errors/catalogue.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
@@ -57,6 +58,17 @@ describe('flags', () => {
     assert.deepEqual(defaultParallelism(true, undefined, 4), { processes: 4, threads: 1 });
     assert.deepEqual(defaultParallelism(true, 2, 8), { processes: 2, threads: 4 });
     assert.deepEqual(defaultParallelism(true, 16, 2), { processes: 16, threads: 1 });
+  });
+  test('intra-op threads count against the cores: fewer inference threads by default, and the layout says so', () => {
+    assert.deepEqual(defaultParallelism(false, undefined, 8, 2), { processes: 1, threads: 4 });
+    assert.deepEqual(defaultParallelism(true, 2, 8, 4), { processes: 2, threads: 1 });
+    assert.deepEqual(defaultParallelism(false, undefined, 2, 4), { processes: 1, threads: 1 });
+    const { config } = loadServingConfig({ modules: ['lac'], intraOpThreads: '2', threads: '3' });
+    assert.equal(config.intraOpThreads, 2);
+    assert.equal(config.threads, 3, 'a thread count given wins over the default');
+    assert.match(layoutLine(config, [{ kind: 'cpu' }, { kind: 'cpu' }, { kind: 'cpu' }]), /^1 process x 3 inference threads \(cpu, cpu, cpu\) x 2 intra-op threads on /);
+    assert.equal(loadServingConfig({ modules: ['lac'] }).config.intraOpThreads, 1);
+    assert.throws(() => loadServingConfig({ modules: ['lac'], intraOpThreads: '0' }), UsageError);
   });
 });
 

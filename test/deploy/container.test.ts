@@ -121,7 +121,7 @@ describe('the container image', { skip: containerSkipReason() }, () => {
     }
     const logs = () => { const r = run('podman', ['logs', NAME]); return `${r.stdout}${r.stderr}`; };
     assert.deepEqual(seen, ['503 loading', '200 ready'], logs());
-    assert.match(logs(), /1 process x 1 inference thread \(cpu\) on 1 core \(CPU quota 1\.5 cores of \d+\)/);
+    assert.match(logs(), /1 process x 1 inference thread \(cpu\) x 1 intra-op thread on 1 core \(CPU quota 1\.5 cores of \d+\)/);
 
     const reply = await post(`${url}/predict/lac`, { texts: ['今天是个好日子', '天气预报说今天要下雨'], batch_size: 1 });
     assert.equal(reply.status, 200, reply.text);

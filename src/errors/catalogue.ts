@@ -80,7 +80,7 @@ export const Errors = {
     (reason: string) => `The request is not valid HTTP: ${reason}.`),
   MALFORMED_BODY: spec('132', 400, 'the body is malformed: bad multipart syntax, a `Content-Length` it does not match, or cut short',
     (detail: string) => detail),
-  IMAGE_TOO_LARGE: spec('133', 413, 'an image over 40 megapixels or 32 MB, judged before it is decoded',
+  IMAGE_TOO_LARGE: spec('133', 413, 'an image over --image_max_pixels, --image_max_side or --image_max_bytes (40 megapixels, 20,000 pixels, 32 MB by default), judged before it is decoded',
     (item: string, detail: string) => `${item}: the image is too large: ${detail}`),
   // The server cannot run the request now; each 503 says why.
   SHUTTING_DOWN: spec('134', 503, 'the server is shutting down (SIGTERM or SIGINT)',

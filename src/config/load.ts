@@ -111,7 +111,7 @@ export function loadServingConfig(flags: StartFlags, cwd = process.cwd(), env: N
   }
   if (requested.length > 0) {
     const fromFile = (file.modules_info ?? {}) as Record<string, Record<string, unknown>>;
-    if (flags.config && file.modules_info !== undefined) notices.push('-m given beside -c: serving the modules of -m, with their init_args/predict_args from the file where it has them');
+    if (flags.config && file.modules_info !== undefined) notices.push('-m given beside -c: serving the modules of -m, with their entries (init_args, predict_args, scheduling) from the file where it has them');
     const modules: Record<string, unknown> = {};
     for (const { name, version, path } of requested) {
       const info = { ...(fromFile[name] ?? {}) } as { init_args?: Record<string, unknown>; path?: string };

@@ -61,6 +61,9 @@ export interface OptionSpec {
   secret?: boolean;
 }
 
+/** Said of each scheduling option: a module's entry in the config file can set it for that module alone. */
+const PER_MODULE = "Server-wide; the same key in a module's modules_info entry (config file) wins for that module's models";
+
 // Generic so that each option keeps its own rule's type, which the config schema is typed from.
 const option = <K extends string, R extends z.ZodType>(spec: OptionSpec & { key: K; rule: R }) => spec;
 
@@ -100,11 +103,13 @@ export const SERVING_OPTIONS = [
   option({ key: 'image_max_bytes', value: '<bytes>', kind: 'number', rule: integer(1, 1024 * 1024 * 1024).default(DEFAULT_IMAGE_LIMITS.maxBytes), shown: String(DEFAULT_IMAGE_LIMITS.maxBytes),
     help: 'largest encoded image file (one item of images); a larger one gets 413' }),
   option({ key: 'max_batch_size', value: '<n>', kind: 'number', rule: integer(1, 4096).optional(), shown: 'per model (lac 64)',
-    help: 'items (texts, text pieces) per model call, merged across concurrent requests; 1 turns batching off' }),
+    help: `items (texts, text pieces) per model call, merged across concurrent requests; 1 turns batching off. ${PER_MODULE}` }),
+  option({ key: 'max_elements', value: '<n>', kind: 'number', rule: integer(1, 1_000_000_000).optional(), shown: 'per model (lac 4096)',
+    help: `rows x the longest item per model call (characters of text, pixels of images), bounding a call's memory; an item larger than it alone still runs. ${PER_MODULE}` }),
   option({ key: 'max_queue_delay', value: '<microseconds>', kind: 'number', rule: integer(0, 10_000_000).optional(), shown: '0',
-    help: 'longest an item waits for companions when a call could take more; 0 dispatches whenever a thread is free, so calls fill up under load only' }),
-  option({ key: 'max_queue_size', value: '<items>', kind: 'number', rule: integer(1, 1_000_000).optional(), shown: '20000',
-    help: 'items waiting per model; a request whose items do not fit is refused at once with 429 and Retry-After (413 when it is larger than the whole queue)' }),
+    help: `longest an item waits for companions when a call could take more; 0 dispatches whenever a thread is free, so calls fill up under load only. ${PER_MODULE}` }),
+  option({ key: 'max_queue_size', value: '<items>', kind: 'number', rule: integer(1, 1_000_000).optional(), shown: 'per model (lac 20000)',
+    help: `items waiting per model; a request whose items do not fit is refused at once with 429 and Retry-After (413 when it is larger than the whole queue). ${PER_MODULE}` }),
   option({ key: 'access_log', value: '[on|off]', kind: 'boolean', rule: bool().default(true), shown: 'on',
     help: 'one log line per request at info (method, route, module, status, envelope code, ms, bytes in and out, request id); errors are logged either way' }),
   option({ key: 'api_key', value: '<keys>', kind: 'string', secret: true, shown: 'none',

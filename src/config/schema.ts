@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ImageLimits } from '../media/image-limits.js';
 import { processCores } from '../process/cpu-quota.js';
 import { optionShape } from './options.js';
+import { scheduleValues, type ScheduleOverrides, type ScheduleValues } from './schedule.js';
 
 // The ONE schema of a serving configuration: modules_info plus the option table's rules (options.ts). It is
 // written in the keys of PaddleHub's config.json (snake_case); flags and environment variables are mapped onto
@@ -10,6 +11,7 @@ import { optionShape } from './options.js';
 
 export const MODULE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './options.js';
+export type { ScheduleOverrides } from './schedule.js';
 
 const args = z.record(z.string(), z.unknown(), { error: 'expected an object of argument names to values' });
 
@@ -18,6 +20,11 @@ export const moduleInfoSchema = z.strictObject({
   predict_args: args.default({}),
   /** An ONNX file served over /v2 under this entry's name, instead of a built-in module. */
   path: z.string({ error: 'expected the path of an ONNX file or of a module folder' }).min(1).optional(),
+  // The module's own scheduling, over the server-wide options: checked by the same rules, so in the same words.
+  max_batch_size: optionShape.max_batch_size,
+  max_elements: optionShape.max_elements,
+  max_queue_delay: optionShape.max_queue_delay,
+  max_queue_size: optionShape.max_queue_size,
 });
 
 export const servingFileSchema = z.strictObject({
@@ -68,7 +75,7 @@ export interface ServingConfig {
   queuePerThread: number;
   /** How large an image a request may carry. */
   imageLimits: ImageLimits;
-  /** Overrides of every model's scheduling defaults. */
+  /** The server-wide values over every model's scheduling defaults, and each module's own over those (schedule.ts). */
   schedule: ScheduleOverrides;
   /** The repository extension of /v2: whether it is on, and the folders it may load from. */
   modelControl: { enabled: boolean; folders: string[] };
@@ -80,15 +87,6 @@ export interface ServingConfig {
   allowedHosts?: string[];
   /** Web origins allowed by CORS; empty: CORS off. */
   corsOrigins: string[];
-}
-
-export interface ScheduleOverrides {
-  /** Rows per model call; 1 turns batching across requests off. */
-  maxBatchSize?: number;
-  /** Longest an item waits for companions, in milliseconds (given in microseconds). */
-  maxQueueDelayMs?: number;
-  /** Items waiting per model before requests are refused with 429. */
-  maxQueueSize?: number;
 }
 
 function parseGpus(value: ParsedFile['gpu']): number[] {
@@ -105,6 +103,12 @@ export function defaultParallelism(useMultiprocess: boolean, workers: number | u
   const processes = useMultiprocess ? (workers ?? cores) : 1;
   const threads = Math.max(1, Math.floor(cores / (processes * intraOpThreads)));
   return { processes, threads };
+}
+
+/** Each module's own scheduling values by its modules_info key; modules that set none are left out. */
+function moduleSchedules(modules: ParsedFile['modules_info']): Record<string, ScheduleValues> {
+  const own = Object.entries(modules).map(([name, info]) => [name, scheduleValues(info)] as const);
+  return Object.fromEntries(own.filter(([, values]) => Object.keys(values).length > 0));
 }
 
 export function toServingConfig(file: ParsedFile): ServingConfig {
@@ -138,11 +142,7 @@ export function toServingConfig(file: ParsedFile): ServingConfig {
       enabled: file.enable_model_control,
       folders: file.model_repository ?? [...new Set(modules.flatMap((m) => (m.path ? [dirname(m.path)] : [])))],
     },
-    schedule: {
-      maxBatchSize: file.max_batch_size,
-      maxQueueDelayMs: file.max_queue_delay === undefined ? undefined : file.max_queue_delay / 1000,
-      maxQueueSize: file.max_queue_size,
-    },
+    schedule: { ...scheduleValues(file), modules: moduleSchedules(file.modules_info) },
     accessLog: file.access_log,
     apiKeys: file.api_key ?? [],
     allowedHosts: file.allowed_hosts,

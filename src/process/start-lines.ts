@@ -1,4 +1,5 @@
 import { describeDevice, type Device } from '../backends/device.js';
+import type { EffectiveSchedule } from '../config/schedule.js';
 import type { ServingConfig } from '../config/schema.js';
 import type { V2Model } from '../server/v2/routes.js';
 import { describeQuota, processCores } from './cpu-quota.js';
@@ -29,6 +30,18 @@ export function describeModel(model: V2Model, path: string): string {
   const tensors = (list: V2Model['inputs']) => list.map((t) => `${t.name} ${t.datatype} [${t.shape.join(', ')}]`).join(', ');
   const batched = [...model.inputs, ...model.outputs].every((t) => t.shape[0] === -1) ? 'batched along dimension 0' : 'one request per call (no batch dimension)';
   return `loaded model ${model.name} from ${path}: inputs ${tensors(model.inputs)}; outputs ${tensors(model.outputs)}; ${batched} (POST /v2/models/${model.name}/infer)`;
+}
+
+/**
+ * What each model's calls are formed with, once its module's, the server's and its own values are settled, in
+ * the config file's keys and units, by the names the metrics label them with: "schedules (max_batch_size/max_elements/
+ * max_queue_delay/max_queue_size): lac 32/65536/2000/5000, chinese_ocr_db_crnn_mobile/cls 24/any/0/20000".
+ */
+export function scheduleLine(schedules: ReadonlyMap<string, EffectiveSchedule>): string {
+  const values = ({ maxBatchSize, maxElements, maxQueueDelayMs, maxQueueSize }: EffectiveSchedule) =>
+    [maxBatchSize, Number.isFinite(maxElements) ? maxElements : 'any', Math.round(maxQueueDelayMs * 1000), maxQueueSize].join('/');
+  const models = [...schedules].map(([model, schedule]) => `${model} ${values(schedule)}`);
+  return `schedules (max_batch_size/max_elements/max_queue_delay/max_queue_size): ${models.join(', ')}`;
 }
 
 /** "1 process x 2 inference threads (cpu, cpu) x 1 intra-op thread on 2 cores, timeout 60 s, body limit 8388608 bytes" */

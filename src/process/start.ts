@@ -1,4 +1,5 @@
 import { DeviceError, probeDevices, selectDevices, type Device } from '../backends/device.js';
+import type { EffectiveSchedule } from '../config/schedule.js';
 import { isOnnxFile, type ServingConfig } from '../config/schema.js';
 import { UsageError } from '../errors/catalogue.js';
 import { resolveModules, type ResolvedModule } from '../modules/resolve.js';
@@ -8,7 +9,7 @@ import { createLogger } from './log.js';
 import { processStartTime, readPidFile, removePidFile, servingProcessProven, writePidFile, type PidRecord } from './pidfile.js';
 import { listenProblem } from './port.js';
 import { onShutdownSignal } from './signals.js';
-import { announceReady, describeModel, type Reporter } from './start-lines.js';
+import { announceReady, describeModel, scheduleLine, type Reporter } from './start-lines.js';
 
 // The one start-up path of a serving process. `hub serving start` runs it in its own process; with
 // --use_multiprocess the primary plans and prepares the same way, and every serving process of the cluster
@@ -16,6 +17,7 @@ import { announceReady, describeModel, type Reporter } from './start-lines.js';
 // then the lines for a person, the signals and, for a process of its own, the PID file.
 
 export interface ServingPlan {
+  /** The config, each module's own scheduling values under the name its models are labelled with. */
   config: ServingConfig;
   modules: ResolvedModule[];
   /** Names of the ONNX files served over /v2 (-m ./model.onnx). */
@@ -42,7 +44,21 @@ export async function planServing(config: ServingConfig, report: Reporter): Prom
     if (names.has(name)) throw new UsageError(`--modules: ${name} is named twice`);
     names.add(name);
   }
-  return { config, modules, files, devices: devicesFor(config) };
+  return { config: withServedNames(config, modules), modules, files, devices: devicesFor(config) };
+}
+
+/**
+ * Each module's own scheduling values keyed by the name it is served under, which its models are labelled with:
+ * a task's key (`ocr`) names its default module, a user module's key the name its file declares. resolveModules
+ * answers the modules that are not bare ONNX files in the order of the config; those files keep their key.
+ */
+function withServedNames(config: ServingConfig, modules: ResolvedModule[]): ServingConfig {
+  const requests = config.modules.filter((m) => !isOnnxFile(m));
+  const served = Object.entries(config.schedule.modules ?? {}).map(([key, values]) => {
+    const index = requests.findIndex((r) => r.name === key);
+    return [index < 0 ? key : modules[index]!.definition.manifest.name, values] as const;
+  });
+  return { ...config, schedule: { ...config.schedule, modules: Object.fromEntries(served) } };
 }
 
 /**
@@ -110,9 +126,12 @@ export async function startServing(config: ServingConfig, options: StartOptions)
   const plan = await planServing(config, report);
   const record = clusterWorker ? undefined : pidRecord(plan, identity);
   if (record) await claimPort(config);
+  // Each model tells the schedule it ended up with as it opens, for the start-up lines.
+  const schedules = new Map<string, EffectiveSchedule>();
+  const serving: ServingConfig = { ...plan.config, schedule: { ...plan.config.schedule, opened: (model, schedule) => schedules.set(model, schedule) } };
 
   // Listening first: /healthz answers and /readyz says "loading" while weights are prepared and loaded.
-  const service = await startService(config, async () => {
+  const service = await startService(serving, async () => {
     if (record) report.say(`listening on ${config.host}:${config.port}; loading ${record.module.join(', ')} (/readyz answers 503 until loaded)`);
     return prepareModules(plan, report, clusterWorker ? null : process.stdout);
   }, plan.devices, createLogger(), identity, { listenOnceLoaded: replacement });
@@ -138,6 +157,7 @@ export async function startServing(config: ServingConfig, options: StartOptions)
     const model = service.v2Models.get(name);
     if (model) report.say(describeModel(model, config.modules.find((m) => m.name === name)!.path!));
   }
+  if (record && schedules.size > 0) report.say(scheduleLine(schedules));
   if (record) announceReady(config, plan.devices, report);
   return service;
 }

@@ -1,4 +1,5 @@
 import type { TransferListItem } from 'node:worker_threads';
+import { overridesFor } from '../../config/schedule.js';
 import { hubError } from '../../errors/catalogue.js';
 import { scheduleWith, type Batcher, type BatchItem } from '../../scheduler/batcher.js';
 import { modelBatcher } from '../../scheduler/model-batcher.js';
@@ -83,8 +84,10 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
     }
     return outputs;
   };
-  const options = scheduleWith(declaration.schedule, context.schedule);
+  // Its module's values, then the server's, then its own defaults; then what it cannot take whatever it is told.
+  const options = scheduleWith(declaration.schedule, overridesFor(context.schedule, name));
   const schedule = declaration.fit ? declaration.fit(options, info as Types<F>['info']) : options;
+  context.schedule?.opened?.(name, schedule);
   const batcher: Batcher<Item & BatchItem, Out> = modelBatcher(name, pool, context, schedule, execute);
   return {
     info: info as Types<F>['info'],

@@ -91,7 +91,8 @@ export function goodputDocSection(results: GoodputResults, file: string): string
     '',
     `- ${method.clients} clients, each sending \`POST /predict/${method.module}\` with ${method.texts} texts (${num(method.bodyBytes, 0)} bytes) ` +
       `as soon as its previous answer came${method.honourRetryAfter ? ', or after the Retry-After of a 429 or 503' : ''}: more than the ` +
-      `server can answer in time. ${method.warmupSeconds} s of warm-up (discarded), then ${method.seconds} s measured; an answer counts in ` +
+      'server can answer in time. The clients are the bench\'s own (node:http, in the bench process), not wrk: each waits out ' +
+      `its own Retry-After, which wrk cannot do. ${method.warmupSeconds} s of warm-up (discarded), then ${method.seconds} s measured; an answer counts in ` +
       'the second it arrived. Goodput is 200s per second; latencies are per HTTP status. A measurement during which other work took ' +
       '25% of a core or more is taken again, up to 3 times in all, after waiting for a quiet moment; the least disturbed is kept.',
     ...results.runs.map((r) => `- ${r.label}: \`${r.command}\`${r.layout ? `; it printed "${r.layout}"` : ''}.`),

@@ -3,7 +3,8 @@
 // architecture) and for the model called in-process (the limit). Writes bench/results/lac-<time>.json,
 // prints a table, regenerates docs/benchmarks.md.
 // Env: BENCH_SECONDS (measured seconds per concurrency, default 8), HUB_HOME (default a folder in the temp dir,
-// so converted weights are reused between runs and ~/.hub-serving is untouched), HUB_LAC_DIR (weights folder).
+// so converted weights are reused between runs and ~/.hub-serving is untouched), HUB_LAC_DIR (weights folder),
+// BENCH_LOAD_GENERATOR (wrk or autocannon; default wrk when installed).
 
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,10 +16,10 @@ import { findLacDir } from '../src/modules/lac/weights.js';
 import { regenerateBenchmarksDoc, repoRoot, resultsDir, resultsFileName } from './docs.js';
 import { measureLimit } from './lac.limit.js';
 import { lacConsoleReport, lacRatios, type HttpTarget, type LacResults } from './lac.report.js';
-import { measureLoad, warmUp } from './lib/load.js';
+import { chooseLoadGenerator, loadGeneratorLine, measuredRun, type LoadGenerator } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
 import { leastDisturbed, measuredSeconds } from './lib/disturbance.js';
-import { cpuWindow, treeMemory } from './lib/proc.js';
+import { treeMemory } from './lib/proc.js';
 import { freePort, startServer, which, type RunningServer, type ServerSpec } from './lib/servers.js';
 
 const CONCURRENCIES = [1, 16, 64];
@@ -147,7 +148,7 @@ function peerPlan(): TargetPlan {
 }
 
 /** Starts, checks, loads and stops one server; every outcome, failures included, is written into its target. */
-async function runTarget(plan: TargetPlan, seconds: number): Promise<HttpTarget> {
+async function runTarget(plan: TargetPlan, generator: LoadGenerator, seconds: number): Promise<HttpTarget> {
   const target = plan.target;
   if (!plan.spec) {
     log(`${target.label}: ${target.status} (${target.reason})`);
@@ -164,13 +165,9 @@ async function runTarget(plan: TargetPlan, seconds: number): Promise<HttpTarget>
     started = true;
     target.layout = server.stdout().split('\n').find((l) => /process(es)? x \d+ inference thread/.test(l))?.trim();
     for (const connections of CONCURRENCIES) {
-      const running = server;
-      const run = await leastDisturbed(`c=${connections}`, async () => {
-        await warmUp({ url, body: BODY, connections, seconds: WARMUP_SECONDS });
-        const endCpu = cpuWindow(running.pid); // the measured window only
-        const load = await measureLoad({ url, body: BODY, connections, seconds });
-        return { ...load, cpu: endCpu() };
-      }, (r) => r.cpu.otherPct, log);
+      const pid = server.pid;
+      const run = await leastDisturbed(`c=${connections}`, () => measuredRun(generator, { url, body: BODY, connections, seconds }, WARMUP_SECONDS, pid),
+        (r) => r.cpu.otherPct, log);
       target.runs.push(run);
       log(`  c=${connections}: ${run.rps} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, errors ${run.errors}, non-2xx ${run.non2xx}`);
       if (!server.running) throw new Error(`the server exited during the run (stderr: ${server.stderr().slice(-300)})`);
@@ -216,7 +213,9 @@ async function main(): Promise<void> {
   const seconds = measuredSeconds(8);
   const start = new Date();
   const machine = machineInfo(start);
+  const generator = chooseLoadGenerator();
   log(`${CASE.bench} bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${seconds} s per concurrency`);
+  log(loadGeneratorLine(generator));
 
   // The limit first, while no server is up; then each server alone.
   const limit = await runLimit(seconds);
@@ -226,7 +225,7 @@ async function main(): Promise<void> {
     oursPlan('ours-2x1', 'ours, 2 processes x 1 thread', ['--use_multiprocess', '--workers', '2', '--threads', '1']),
     peerPlan(),
   ]) {
-    targets.push(await runTarget(plan, seconds));
+    targets.push(await runTarget(plan, generator, seconds));
   }
 
   const partial: Omit<LacResults, 'ratios'> = {
@@ -237,7 +236,8 @@ async function main(): Promise<void> {
       concurrencies: CONCURRENCIES,
       seconds,
       warmupSeconds: WARMUP_SECONDS,
-      loadGenerator: 'autocannon 8 (one thread, in the bench process; keep-alive connections unless the server closes them; no pipelining)',
+      loadGenerator: generator.description,
+      loadTool: generator.tool,
     },
     targets,
     limit,

@@ -1,6 +1,6 @@
 // The lac bench's results file format, its ratios, its console table and its section of docs/benchmarks.md.
 
-import type { LoadResult } from './lib/load.js';
+import { loadGeneratorWhere, percentileMethod, type LoadResult, type LoadTool } from './lib/load.js';
 import type { MachineInfo } from './lib/machine.js';
 import type { CpuShare, TreeMemory } from './lib/proc.js';
 import type { StopReport } from './lib/servers.js';
@@ -52,6 +52,8 @@ export interface LacResults {
     seconds: number;
     warmupSeconds: number;
     loadGenerator: string;
+    /** Absent in results from before wrk was used: autocannon. */
+    loadTool?: LoadTool;
   };
   targets: HttpTarget[];
   limit: { status: 'ok' | 'not run' | 'failed'; reason?: string; source?: string; runs: LimitRun[] };
@@ -152,11 +154,14 @@ function memoryRows(results: LacResults): string[][] {
 
 const MEMORY_HEADERS = ['target', 'processes', 'RSS MB', 'peak RSS MB', 'per process MB'];
 
-/** Connection handling the figures depend on: a server that closes after each answer costs a connect per request. */
+/**
+ * Connection handling the figures depend on: a server that closes after each answer costs a connect per request.
+ * Only autocannon's runs count the closes; wrk reconnects without counting.
+ */
 function connectionNotes(results: LacResults): string[] {
-  return results.targets.filter((t) => t.runs.length > 0).map((t) => {
+  return results.targets.filter((t) => t.runs.length > 0 && t.runs.every((r) => r.closedByServer !== undefined)).map((t) => {
     const ok = t.runs.reduce((n, r) => n + r.ok, 0);
-    const closed = t.runs.reduce((n, r) => n + r.closedByServer, 0);
+    const closed = t.runs.reduce((n, r) => n + r.closedByServer!, 0);
     if (closed === 0) return `${t.label}: kept connections alive.`;
     return `${t.label}: closed the connection after ${closed === ok ? 'every answer' : `${closed} of ${ok} answers`}, ` +
       'so each request paid a new TCP connection (the load generator reconnects, as wrk does).';
@@ -195,9 +200,8 @@ export function lacDocSection(results: LacResults, file: string): string {
     `- Every request is \`POST ${route}\` with the peer's body \`${method.body}\`. Each target's answer is checked ` +
       'once before it is loaded (status `000`, the expected words).',
     `- Load: ${method.loadGenerator}, concurrency ${method.concurrencies.join(', ')}; at each, ${method.warmupSeconds} s of ` +
-      `warm-up (discarded), then ${method.seconds} s measured. req/s counts 2xx answers; p50/p99 are exact percentiles of ` +
-      "the load generator's response times of those answers (not autocannon's whole-millisecond histogram). Targets run " +
-      'one after another, never at the same time, all on 127.0.0.1.',
+      `warm-up (discarded), then ${method.seconds} s measured. req/s counts 2xx answers; p50/p99 are ${percentileMethod(method.loadTool)}. ` +
+      'Targets run one after another, never at the same time, all on 127.0.0.1.',
     ...ours.map((t) => `- ${t.label}: \`${t.command}\`, our CLI as a child process${t.layout ? `; it printed "${t.layout}"` : ''}.`),
     ...peer.map((t) => `- ${t.label}: \`${t.command}\` in \`../shared/bench/peer\`: Flask under Gunicorn sync workers, ` +
       "PaddleHub Serving's own architecture, with jieba's part-of-speech cutter (a cheaper algorithm than LAC's BiGRU-CRF; " +
@@ -211,7 +215,7 @@ export function lacDocSection(results: LacResults, file: string): string {
     ]),
     '- CPU column: % of one core during the measured window (200 = both cores of this machine): the server\'s process ' +
       'tree, in brackets its busiest main thread (the one that parses HTTP and JSON in a Node server; near 100 it is the ' +
-      'bottleneck), the load generator (the bench process), work outside the bench, and what was left idle. Server CPU ' +
+      `bottleneck), the load generator (${loadGeneratorWhere(method.loadTool)}), work outside the bench, and what was left idle. Server CPU ` +
       'µs/req is server CPU time divided by answers: the cost of one request, whatever the layout (for the limit, of one ' +
       'call). A measurement during which that ' +
       'other work took 25% of a core or more is taken again, up to 3 times in all, after waiting (20 s at most) for a quiet ' +

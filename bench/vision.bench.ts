@@ -2,7 +2,8 @@
 // (default layout) against the same pipeline in-process (1 and 2 threads), in one run. Writes
 // bench/results/<bench>-<time>.json, prints a table, regenerates docs/benchmarks.md.
 // Env: BENCH_SECONDS (measured seconds per concurrency, default 6), HUB_HOME (default the lac bench's temp
-// folder, so installed weights are reused between runs and ~/.hub-serving is untouched).
+// folder, so installed weights are reused between runs and ~/.hub-serving is untouched), BENCH_LOAD_GENERATOR
+// (wrk or autocannon; default wrk when installed).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,9 +15,9 @@ import { regenerateBenchmarksDoc, repoRoot, resultsDir, resultsFileName } from '
 import type { HttpTarget } from './lac.report.js';
 import { leastDisturbed, measuredSeconds } from './lib/disturbance.js';
 import { measureInProcess } from './lib/inprocess.js';
-import { measureLoad, warmUp } from './lib/load.js';
+import { chooseLoadGenerator, loadGeneratorLine, measuredRun, type LoadGenerator } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
-import { cpuWindow, treeMemory } from './lib/proc.js';
+import { treeMemory } from './lib/proc.js';
 import { freePort, startServer, type RunningServer } from './lib/servers.js';
 import type { VisionWorkerData } from './vision.inprocess.worker.js';
 import { visionConsoleReport, visionRatios, type VisionBench, type VisionResults } from './vision.report.js';
@@ -98,7 +99,7 @@ async function verifyServed(plan: BenchPlan, url: string, body: string): Promise
   return checked(plan, reply.results, 'served');
 }
 
-async function runServed(plan: BenchPlan, body: string, seconds: number, hubHome: string): Promise<{ target: HttpTarget; answer?: string[] }> {
+async function runServed(plan: BenchPlan, generator: LoadGenerator, body: string, seconds: number, hubHome: string): Promise<{ target: HttpTarget; answer?: string[] }> {
   const args = (port: string) => ['serving', 'start', '-m', plan.module, '-p', port, '--host', '127.0.0.1'];
   const target: HttpTarget = { id: 'ours', label: 'served, 1 process x 2 threads (default)', kind: 'ours', command: `hub ${args('PORT').join(' ')}`, status: 'ok', runs: [] };
   const port = await freePort();
@@ -119,13 +120,9 @@ async function runServed(plan: BenchPlan, body: string, seconds: number, hubHome
     answer = await verifyServed(plan, url, body);
     target.layout = server.stdout().split('\n').find((l) => /process(es)? x \d+ inference thread/.test(l))?.trim();
     for (const connections of CONCURRENCIES) {
-      const running = server;
-      const run = await leastDisturbed(`c=${connections}`, async () => {
-        await warmUp({ url, body, connections, seconds: WARMUP_SECONDS });
-        const endCpu = cpuWindow(running.pid);
-        const load = await measureLoad({ url, body, connections, seconds });
-        return { ...load, cpu: endCpu() };
-      }, (r) => r.cpu.otherPct, log);
+      const pid = server.pid;
+      const run = await leastDisturbed(`c=${connections}`, () => measuredRun(generator, { url, body, connections, seconds }, WARMUP_SECONDS, pid),
+        (r) => r.cpu.otherPct, log);
       target.runs.push(run);
       log(`  c=${connections}: ${run.rps} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, errors ${run.errors}, non-2xx ${run.non2xx}`);
       if (!server.running) throw new Error(`the server exited during the run (stderr: ${server.stderr().slice(-300)})`);
@@ -177,7 +174,9 @@ async function main(bench: VisionBench): Promise<void> {
   process.env.HUB_HOME = hubHome;
   const start = new Date();
   const machine = machineInfo(start);
+  const generator = chooseLoadGenerator();
   log(`${bench} bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${seconds} s per concurrency`);
+  log(loadGeneratorLine(generator));
 
   const image = plan.image();
   const parsedBody = { images: [image.bytes.toString('base64')] };
@@ -185,7 +184,7 @@ async function main(bench: VisionBench): Promise<void> {
 
   // In-process first, while no server is up; then the server alone.
   const inProcess = await runInProcess(plan, parsedBody, seconds);
-  const served = await runServed(plan, body, seconds, hubHome);
+  const served = await runServed(plan, generator, body, seconds, hubHome);
   if (inProcess.answer && served.answer && JSON.stringify(inProcess.answer) !== JSON.stringify(served.answer)) {
     log(`note: served answer ${JSON.stringify(served.answer)} differs from in-process ${JSON.stringify(inProcess.answer)}`);
   }
@@ -203,7 +202,8 @@ async function main(bench: VisionBench): Promise<void> {
       concurrencies: CONCURRENCIES,
       seconds,
       warmupSeconds: WARMUP_SECONDS,
-      loadGenerator: 'autocannon 8 (one thread, in the bench process; keep-alive connections; no pipelining)',
+      loadGenerator: generator.description,
+      loadTool: generator.tool,
     },
     served: served.target,
     inProcess: inProcess.inProcess,

@@ -1,6 +1,7 @@
 // The image benches' (ocr, detection) results file format, ratios, console table and docs section.
 
 import type { HttpRun, HttpTarget, LimitRun } from './lac.report.js';
+import { loadGeneratorWhere, percentileMethod, type LoadTool } from './lib/load.js';
 import type { MachineInfo } from './lib/machine.js';
 import { mdTable, num, textTable } from './lib/markdown.js';
 import { disturbanceNote } from './lib/disturbance.js';
@@ -31,6 +32,8 @@ export interface VisionResults {
     seconds: number;
     warmupSeconds: number;
     loadGenerator: string;
+    /** Absent in results from before wrk was used: autocannon. */
+    loadTool?: LoadTool;
   };
   served: HttpTarget;
   inProcess: { status: 'ok' | 'not run' | 'failed'; reason?: string; runs: LimitRun[] };
@@ -134,7 +137,7 @@ export function visionDocSection(results: VisionResults, file: string): string {
       `in-process alike: ${method.expected}; it was ${method.answer.map((a) => `"${a}"`).join(', ')}.`,
     `- Served: \`${results.served.command}\`, our CLI as a child process${results.served.layout ? `; it printed "${results.served.layout}"` : ''}. ` +
       `Load: ${method.loadGenerator}, concurrency ${method.concurrencies.join(' and ')}; at each, ${method.warmupSeconds} s of warm-up ` +
-      `(discarded), then ${method.seconds} s measured. req/s counts 2xx answers; p50/p99 are exact percentiles of their response times.`,
+      `(discarded), then ${method.seconds} s measured. req/s counts 2xx answers; p50/p99 are ${percentileMethod(method.loadTool)}.`,
     '- In-process: the module\'s own `load()` and `predict()` in a worker thread of the bench, with a stand-in pool that ' +
       'calls the module\'s task file (the inference thread\'s function) directly on the same thread; ONNX Runtime sessions ' +
       'as the server makes them (CPU, 1 intra-op thread). One call = one request\'s work: argument check, base64 and image ' +
@@ -142,7 +145,8 @@ export function visionDocSection(results: VisionResults, file: string): string {
       '2 threads calling at once (the 2-core ceiling). Its req/s column is calls/s, its latency one call. Image decode and ' +
       'resize run in sharp\'s own thread pool in both cases.',
     '- CPU column: % of one core during the measured window, as in the lac section (server process tree with its busiest ' +
-      'main thread in brackets, load generator, other work, idle); CPU ms/req is server (or in-process) CPU time per answer. ' +
+      `main thread in brackets, load generator (${loadGeneratorWhere(method.loadTool)}), other work, idle); CPU ms/req is server ` +
+      '(or in-process) CPU time per answer. ' +
       'Measurements disturbed by other work (25% of a core or more) are repeated, up to 3 times, keeping the least disturbed.',
     '- No peer: there is no PaddleHub Serving (or other server) for this model on this machine to compare with, so this ' +
       'section compares serving with the same pipeline in-process only.',

@@ -1,7 +1,13 @@
-// One bounded autocannon run against a loopback URL. Latency percentiles come from our own list of response
-// times: autocannon's histogram keeps whole milliseconds, too coarse for ~1 ms answers at low concurrency.
+// One bounded load run against a loopback URL, by wrk when it is installed (a C process: the peer's own method,
+// and it leaves the cores to the servers) or else by autocannon in the bench process. With autocannon, latency
+// percentiles come from our own list of response times: its histogram keeps whole milliseconds, too coarse for
+// ~1 ms answers at low concurrency.
 
+import { spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
+import { cpuWindow, type CpuShare } from './proc.js';
+import { which } from './servers.js';
+import { runWrk, type WrkSummary } from './wrk.js';
 
 export interface LoadOptions {
   url: string;
@@ -22,8 +28,68 @@ export interface LoadResult {
   /** Connection errors, timeouts included. */
   errors: number;
   timeouts: number;
-  /** Answers after which the server closed the connection (each cost the client a new connection). */
-  closedByServer: number;
+  /** Answers after which the server closed the connection (each cost the client a new connection); wrk does not count them. */
+  closedByServer?: number;
+}
+
+export type LoadTool = 'wrk' | 'autocannon';
+
+export interface LoadGenerator {
+  tool: LoadTool;
+  /** The resolved wrk binary. */
+  path?: string;
+  /** For the results file and the method lines of the docs. */
+  description: string;
+  /** Why the fallback was used, when it was. */
+  note?: string;
+}
+
+const AUTOCANNON = 'autocannon 8 (one thread, in the bench process; keep-alive connections unless the server closes them; no pipelining)';
+
+/**
+ * wrk when installed, autocannon otherwise; BENCH_LOAD_GENERATOR=wrk|autocannon picks one (wrk then must be
+ * installed). `wrkPath` is where wrk was found, if anywhere.
+ */
+export function pickLoadGenerator(requested: string | undefined, wrkPath: string | undefined, wrkVersion = ''): LoadGenerator {
+  if (requested && requested !== 'wrk' && requested !== 'autocannon') {
+    throw new Error(`BENCH_LOAD_GENERATOR=${requested}: expected wrk or autocannon`);
+  }
+  if (requested === 'autocannon') return { tool: 'autocannon', description: AUTOCANNON, note: 'BENCH_LOAD_GENERATOR=autocannon' };
+  if (!wrkPath) {
+    if (requested === 'wrk') throw new Error('BENCH_LOAD_GENERATOR=wrk but wrk is not installed (apt-get install wrk)');
+    return { tool: 'autocannon', description: AUTOCANNON, note: 'wrk is not installed (apt-get install wrk)' };
+  }
+  return {
+    tool: 'wrk',
+    path: wrkPath,
+    description: `wrk${wrkVersion ? ` ${wrkVersion}` : ''} (the peer's README's client; its own process, 2 threads, 1 at concurrency 1; ` +
+      'keep-alive connections, a new one whenever the server closes one; no pipelining; 10 s timeout)',
+  };
+}
+
+/** The load generator of this machine (see pickLoadGenerator). */
+export function chooseLoadGenerator(): LoadGenerator {
+  const path = which('wrk');
+  // `wrk --version` prints "wrk <version> [<engine>] ..." and exits with 1.
+  const version = path ? /^wrk (\S+)/.exec(spawnSync(path, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] : undefined;
+  return pickLoadGenerator(process.env.BENCH_LOAD_GENERATOR || undefined, path, version);
+}
+
+/** The console line that says which load generator a bench uses. */
+export function loadGeneratorLine(generator: LoadGenerator): string {
+  return `load generator: ${generator.description}${generator.note ? ` (${generator.note})` : ''}`;
+}
+
+/** Where the load generator ran, for the CPU lines of the reports (results files from before wrk have no tool: autocannon). */
+export function loadGeneratorWhere(tool: LoadTool | undefined): string {
+  return tool === 'wrk' ? 'wrk, its own process' : 'autocannon, in the bench process';
+}
+
+/** How p50/p99 were taken, for the method lines of the reports. */
+export function percentileMethod(tool: LoadTool | undefined): string {
+  return tool === 'wrk'
+    ? "percentiles of wrk's latency record (to the microsecond, of every answer)"
+    : "exact percentiles of the 2xx answers' response times (not autocannon's whole-millisecond histogram)";
 }
 
 /** Nearest-rank percentile of an ascending list; NaN when empty. */
@@ -107,15 +173,8 @@ function fire(options: LoadOptions, onLatency?: (ms: number) => void, onClose: (
   });
 }
 
-/** Load that is thrown away: lets the server reach steady state (JIT, pools, connections) first. */
-export async function warmUp(options: LoadOptions): Promise<void> {
-  assertLoopback(options.url);
-  await fire(options);
-}
-
-/** The measured run. */
-export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
-  assertLoopback(options.url);
+/** The measured autocannon run. */
+async function measureAutocannon(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let closedByServer = 0;
   const result = await fire(options, (ms) => latencies.push(ms), () => closedByServer++);
@@ -132,4 +191,48 @@ export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
     timeouts: result.timeouts,
     closedByServer,
   };
+}
+
+/** A wrk summary as a LoadResult: wrk counts answers with status 400 or more as non-2xx (these servers send no 3xx). */
+export function wrkLoadResult(summary: WrkSummary, connections: number): LoadResult {
+  const seconds = summary.durationUs / 1e6;
+  const e = summary.errors;
+  const ok = summary.requests - e.status;
+  const ms = (us: number) => (ok > 0 ? round(us / 1000, 2) : Number.NaN);
+  return {
+    connections,
+    seconds: round(seconds, 2),
+    rps: round(ok / seconds, 1),
+    p50Ms: ms(summary.latencyUs.p50),
+    p99Ms: ms(summary.latencyUs.p99),
+    ok,
+    non2xx: e.status,
+    errors: e.connect + e.read + e.write + e.timeout,
+    timeouts: e.timeout,
+  };
+}
+
+export interface LoadRun extends LoadResult {
+  /** The measured window: the server's process tree, the load generator (wrk's process, or the bench's), other work. */
+  cpu: CpuShare;
+}
+
+/**
+ * Warm-up load that is thrown away (the server reaches steady state: JIT, pools, connections), then the measured
+ * run inside a CPU window over the server's process tree.
+ */
+export async function measuredRun(generator: LoadGenerator, options: LoadOptions, warmupSeconds: number, serverPid: number): Promise<LoadRun> {
+  assertLoopback(options.url);
+  if (generator.tool === 'wrk') {
+    // wrk takes whole seconds only.
+    const wrk = (seconds: number) => runWrk({ ...options, wrk: generator.path!, seconds: Math.max(1, Math.ceil(seconds)) });
+    await wrk(warmupSeconds);
+    const endCpu = cpuWindow(serverPid);
+    const { summary, cpuSeconds } = await wrk(options.seconds);
+    return { ...wrkLoadResult(summary, options.connections), cpu: endCpu(cpuSeconds) };
+  }
+  await fire({ ...options, seconds: warmupSeconds });
+  const endCpu = cpuWindow(serverPid);
+  const load = await measureAutocannon(options);
+  return { ...load, cpu: endCpu() };
 }

@@ -135,8 +135,11 @@ function mainThreadTicks(pid: number): number {
 
 const OTHER_WORTH_NAMING = 10; // % of one core
 
-/** Starts a CPU accounting window; call the returned function when the window ends. */
-export function cpuWindow(serverRoot?: number): () => CpuShare {
+/**
+ * Starts a CPU accounting window; call the returned function when the window ends, with the CPU seconds of a load
+ * generator that ran as its own, already exited, process (wrk) inside the window: it counts with the bench's own.
+ */
+export function cpuWindow(serverRoot?: number): (generatorSeconds?: number) => CpuShare {
   const t0 = process.hrtime.bigint();
   const tree0 = serverRoot ? processTree(serverRoot) : [];
   const server0 = serverRoot ? treeCpuSeconds(serverRoot) : 0;
@@ -144,11 +147,11 @@ export function cpuWindow(serverRoot?: number): () => CpuShare {
   const all0 = allProcesses();
   const self0 = process.cpuUsage();
   const machine0 = machineBusySeconds();
-  return () => {
+  return (generatorSeconds = 0) => {
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const machine = machineBusySeconds() - machine0;
     const selfUsage = process.cpuUsage(self0);
-    const self = (selfUsage.user + selfUsage.system) / 1e6;
+    const self = (selfUsage.user + selfUsage.system) / 1e6 + generatorSeconds;
     const server = serverRoot ? treeCpuSeconds(serverRoot) - server0 : 0;
     const pct = (s: number) => Math.round((100 * s) / wall);
     const share: CpuShare = { serverPct: pct(server), loadGeneratorPct: pct(self), otherPct: pct(Math.max(0, machine - server - self)) };

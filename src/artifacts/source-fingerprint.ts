@@ -56,7 +56,8 @@ export async function sourceChecksum(module: string, files: string[], options: S
       if (known[fingerprint] === checksum || Date.now() - newestChangeMs < settledMs) return;
       delete known[fingerprint];
       const kept = Object.entries(known).slice(-(KEPT - 1));
-      await writeJsonAtomic(fingerprintsFile(module), Object.fromEntries([...kept, [fingerprint, checksum]]));
+      // Only a saving: a HUB_HOME that cannot be written (mounted read-only) serves all the same.
+      await writeJsonAtomic(fingerprintsFile(module), Object.fromEntries([...kept, [fingerprint, checksum]])).catch(() => undefined);
     },
   };
 }

@@ -61,6 +61,17 @@ describe('source fingerprints', () => {
     assert.equal(existsSync(record('m')), false);
   });
 
+  test('a HUB_HOME that cannot be written is no failure: the checksum is read from the files', async () => {
+    const notAFolder = join(mkdtempSync(join(tmpdir(), 'hub-fingerprint-')), 'file');
+    writeFileSync(notAFolder, '');
+    process.env.HUB_HOME = notAFolder;
+    const files = sources();
+    const sum = await sourceChecksum('m', files, { settledMs: 0 });
+    assert.equal(sum.checksum, await checksumFiles(files));
+    await sum.remember();
+    assert.equal((await sourceChecksum('m', files)).checksum, sum.checksum);
+  });
+
   test('each module keeps the fingerprints of its last eight sources', async () => {
     process.env.HUB_HOME = mkdtempSync(join(tmpdir(), 'hub-fingerprint-'));
     const sums: string[] = [];

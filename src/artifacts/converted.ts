@@ -1,7 +1,7 @@
-import { checksumFiles } from './checksum.js';
 import { currentPrepared, findPrepared, makeCurrent, placePrepared, type PreparedCache } from './prepared-cache.js';
 import type { InstallProgress } from './progress.js';
 import type { InstallResult } from './record.js';
+import { sourceChecksum } from './source-fingerprint.js';
 import { walkSources, type ModelSources, type NamedPath } from './sources.js';
 
 // A model converted from source files once and cached by their checksum (lac from Paddle tensors, the TF.js
@@ -29,12 +29,18 @@ export interface Conversion {
   write(directory: string): Promise<void>;
 }
 
-/** The prepared folder of the source the user names, else of the one installed last; no network, no conversion. */
+/**
+ * The prepared folder of the source the user names, else of the one installed last; no network, no conversion.
+ * A named source's files unchanged since they were last checked are known by their fingerprint, not read again.
+ */
 export async function installedConverted(model: ConvertedModel, initArgs: Record<string, unknown>): Promise<InstallResult | undefined> {
   const named = await walkSources(model.sources, initArgs, {
     path: async (path) => {
       const found = model.named(path);
-      return findPrepared(model.cache, await checksumFiles(model.files(found.dir)), found.label);
+      const sum = await sourceChecksum(model.cache.module, model.files(found.dir));
+      const hit = findPrepared(model.cache, sum.checksum, found.label);
+      if (hit) await sum.remember();
+      return hit;
     },
   });
   return named.from ? named.found : currentPrepared(model.cache);
@@ -51,16 +57,19 @@ export async function prepareConverted(
   progress: InstallProgress,
   steps: number,
 ): Promise<InstallResult> {
-  const checksum = await checksumFiles(model.files(found.dir));
+  const sum = await sourceChecksum(model.cache.module, model.files(found.dir), { fromContent: true });
+  const { checksum } = sum;
   const hit = findPrepared(model.cache, checksum, found.label);
   if (hit) {
     await makeCurrent(model.cache, hit);
+    await sum.remember();
     progress('already converted', steps, steps);
     return hit;
   }
   const conversion = await convert();
   const result = await placePrepared(model.cache, { source: found.label, checksum, ...conversion.info }, conversion.write);
   await makeCurrent(model.cache, result);
+  await sum.remember();
   progress('done', steps, steps);
   return result;
 }

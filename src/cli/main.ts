@@ -108,8 +108,8 @@ function suggestByPrefixFirst(command: Command, moduleNamed: (word: string) => s
 /** The module a first word that is no command names (`hub lac`), looked up only then: the catalogue is large. */
 async function moduleNamedBy(hub: Command, word: string | undefined): Promise<string | undefined> {
   if (!word || word.startsWith('-') || hub.commands.some((c) => c.name() === word || c.aliases().includes(word))) return undefined;
-  const { findModule } = await import('../modules/registry.js');
-  return findModule(word)?.manifest.name;
+  const { importModule } = await import('../modules/registry-names.js');
+  return (await importModule(word))?.manifest.name;
 }
 
 export async function main(argv: string[]): Promise<void> {

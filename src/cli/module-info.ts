@@ -98,7 +98,7 @@ export async function listModules(): Promise<void> {
 /** A built-in by name, version or task; or a user module by its folder (./my_module), as `serving start -m` takes it. */
 async function definitionOf(spec: string): Promise<ModuleDefinition> {
   if (isPathToken(spec)) return loadUserModule(spec);
-  const { definition, warnings } = moduleFromSpec(spec);
+  const { definition, warnings } = await moduleFromSpec(spec);
   warnings.forEach(warn);
   return definition;
 }
@@ -131,9 +131,9 @@ export async function showModule(spec: string): Promise<void> {
 
 export async function installModules(specs: string[], options: { force?: boolean }): Promise<void> {
   for (const spec of specs) {
-    const { definition, version, warnings } = moduleFromSpec(spec);
+    const { definition, version, warnings } = await moduleFromSpec(spec);
     warnings.forEach(warn);
-    const resolved = resolveModule({ name: definition.manifest.name, ...(version === undefined ? {} : { version }), initArgs: {}, predictArgs: {} });
+    const resolved = await resolveModule({ name: definition.manifest.name, ...(version === undefined ? {} : { version }), initArgs: {}, predictArgs: {} });
     const result = await ensureInstalled(resolved, options.force);
     const how = result.fresh ? (options.force ? 'prepared again' : 'installed') : 'already installed';
     say(`${resolved.definition.manifest.name}: ${how} from ${result.source} in ${result.directory}`);
@@ -159,7 +159,7 @@ export function formatBytes(bytes: number): string {
 /** Removes what `hub install` prepared under HUB_HOME/modules/<name>; weights elsewhere (system packages, npm) stay. */
 export async function uninstallModules(specs: string[]): Promise<void> {
   for (const spec of specs) {
-    const { definition, warnings } = moduleFromSpec(spec);
+    const { definition, warnings } = await moduleFromSpec(spec);
     warnings.forEach(warn);
     const name = definition.manifest.name;
     const directory = paths.module(name);

@@ -88,7 +88,7 @@ async function bodiesFor(resolved: ResolvedModule, options: RunOptions): Promise
 }
 
 export async function runModule(spec: string, options: RunOptions): Promise<void> {
-  const { definition, version, warnings } = moduleFromSpec(spec);
+  const { definition, version, warnings } = await moduleFromSpec(spec);
   warnings.forEach(warn);
   const { manifest } = definition;
   const rawInit: Record<string, unknown> = {};

@@ -4,7 +4,7 @@ import { fsErrorWords } from '../artifacts/fs-errors.js';
 import { parseOrThrow } from '../config/issues.js';
 import { isOnnxFile, isUserModule, type ModuleRequest } from '../config/schema.js';
 import { loadUserModule } from './user/load-user-module.js';
-import { findModule, moduleNames, taskDefaults, unknownModuleMessage } from './registry.js';
+import { importModule, moduleNames, taskDefaults, unknownModuleMessage } from './registry-names.js';
 import type { ModuleDefinition } from './types.js';
 
 export interface ResolvedModule {
@@ -17,8 +17,8 @@ export interface ResolvedModule {
 }
 
 /** Checks one requested module against what we have: name or task, version, init_args, predict_args. */
-export function resolveModule(request: ModuleRequest): ResolvedModule {
-  const definition = findModule(request.name);
+export async function resolveModule(request: ModuleRequest): Promise<ResolvedModule> {
+  const definition = await importModule(request.name);
   if (!definition) {
     const tasks = Object.keys(taskDefaults).join(', ');
     throw new UsageError(`${unknownModuleMessage(request.name)}; available modules: ${moduleNames().join(', ')} (tasks: ${tasks}); see \`hub list\``);
@@ -31,7 +31,7 @@ export async function resolveModules(requests: readonly ModuleRequest[]): Promis
   const resolved: ResolvedModule[] = [];
   for (const request of requests) {
     if (isOnnxFile(request)) continue;
-    resolved.push(isUserModule(request) ? resolveWith(await loadUserModule(request.path!), { ...request, name: '' }) : resolveModule(request));
+    resolved.push(isUserModule(request) ? resolveWith(await loadUserModule(request.path!), { ...request, name: '' }) : await resolveModule(request));
   }
   return resolved;
 }
@@ -62,12 +62,12 @@ export function versionWarnings(definition: ModuleDefinition, requestedAs: strin
 }
 
 /** `lac`, `lac==2.2.0` or a task, as `hub show/install/uninstall/run` take it: the module and the warnings to print. */
-export function moduleFromSpec(spec: string): { definition: ModuleDefinition; version?: string; warnings: string[] } {
+export async function moduleFromSpec(spec: string): Promise<{ definition: ModuleDefinition; version?: string; warnings: string[] }> {
   const [name = '', version, extra] = spec.split('==');
   if (!name || extra !== undefined || version === '') {
     throw new UsageError(`"${spec}" is not allowed: expected a module name or name==version, e.g. lac or lac==2.2.0`);
   }
-  const definition = findModule(name);
+  const definition = await importModule(name);
   if (!definition) throw new UsageError(`${unknownModuleMessage(name)}; available modules: ${moduleNames().join(', ')}; see \`hub list\``);
   return { definition, ...(version === undefined ? {} : { version }), warnings: versionWarnings(definition, name, version) };
 }

@@ -1,18 +1,19 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { convertLacDirectory, type LacArtifacts } from '../../artifacts/convert/paddle/lac-convert.js';
+import type { LacArtifacts } from '../../artifacts/convert/paddle/lac-convert.js';
 import { installedConverted, prepareConverted, type ConvertedModel, type FoundFiles } from '../../artifacts/converted.js';
 import { fetchDebianPackage } from '../../artifacts/debian.js';
 import type { InstallProgress } from '../../artifacts/progress.js';
 import type { InstallResult } from '../../artifacts/record.js';
 import { triedPlaces, walkSources } from '../../artifacts/sources.js';
 import { LAC_DEBIAN_PACKAGE, LAC_DIR_ENV, LAC_SYSTEM_DIR } from './manifest.js';
-import { LacRunner } from './lac-runner.js';
 import { lacFiles, type LacVocabFile } from './cache-files.js';
 
 // Finding Baidu's LAC weights, converting them to ONNX once, and caching the result under HUB_HOME keyed by
 // the checksum of the source files, so a changed source is converted again and an unchanged one never is.
+// What only a conversion needs (the converter, and onnxruntime for its check) is imported
+// when converting: a start with weights already prepared does without it.
 
 const DEB_SUBDIR = join('usr', 'lib', 'python3', 'dist-packages', 'jieba', 'lac_small');
 const TENSORS = ['word_emb', 'crfw', 'fc_0.w_0', 'fc_0.b_0', 'fc_1.w_0', 'fc_1.b_0', 'fc_2.w_0', 'fc_2.b_0',
@@ -82,7 +83,7 @@ export async function installLac(initArgs: Record<string, unknown>, progress: In
     progress('checking the source files', 1, steps);
     return await prepareConverted(lacModel, source, async () => {
       progress('converting the Paddle tensors to ONNX', 2, steps);
-      const artifacts = await convertLacDirectory(source.dir);
+      const artifacts = await (await import('../../artifacts/convert/paddle/lac-convert.js')).convertLacDirectory(source.dir);
       progress('checking the converted model', 3, steps);
       await checkConverted(artifacts);
       return { info: { converted: new Date().toISOString() }, write: (directory) => writeLacFiles(directory, artifacts) };
@@ -103,6 +104,7 @@ async function writeLacFiles(directory: string, artifacts: LacArtifacts): Promis
 
 // A converted graph must reproduce a known analysis, or it is not cached.
 async function checkConverted(artifacts: LacArtifacts): Promise<void> {
+  const { LacRunner } = await import('./lac-runner.js');
   const runner = await LacRunner.create(artifacts);
   try {
     const [result] = await runner.run(['今天是个好日子']);

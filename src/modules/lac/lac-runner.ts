@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import type { LacArtifacts } from '../../artifacts/convert/paddle/lac-convert.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, sequentialPieces, type LacLimits } from './pipeline.js';
 import { sessionOptions } from '../../backends/onnx-session.js';
-import { LAC_SESSION_OPTIONS, tagPieces, type LacNetwork } from './run-batch.js';
+import { LAC_SESSION_OPTIONS, lacNetwork, tagPieces, type LacNetwork } from './run-batch.js';
 import type { LacSegmentation } from './segment.js';
 import type { UserDict } from './user-dict.js';
 
@@ -25,7 +25,7 @@ export class LacRunner {
   /** A CPU inference thread's options (one intra-op thread: the server scales with threads, not within a session). */
   static async create(artifacts: LacArtifacts, overrides: ort.InferenceSession.SessionOptions = {}): Promise<LacRunner> {
     const session = await ort.InferenceSession.create(artifacts.onnx, { ...sessionOptions({ kind: 'cpu' }, 1), ...LAC_SESSION_OPTIONS, ...overrides });
-    return new LacRunner({ session, crf: artifacts.crf, oovId: artifacts.oovId }, artifacts);
+    return new LacRunner(lacNetwork(session, artifacts.crf, artifacts.oovId), artifacts);
   }
 
   /** One result per text, in order, exactly as the server computes it. */

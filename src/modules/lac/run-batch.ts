@@ -1,7 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { LAC_INPUT_SEQ_LENS, LAC_INPUT_WORD_IDS, LAC_OUTPUT_EMISSIONS } from './graph-names.js';
 import type { LacBatch } from './pipeline.js';
-import { viterbiDecode } from './viterbi.js';
+import { ViterbiDecoder } from './viterbi.js';
 import { Tensor } from 'onnxruntime-node';
 import { packBatch } from './pipeline.js';
 
@@ -15,27 +15,39 @@ import { packBatch } from './pipeline.js';
  */
 export const LAC_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { enableCpuMemArena: true };
 
-/** What tags pieces: the converted network's session, the CRF weights, and the id padding is made of. */
+/** What tags pieces: the converted network's session, the CRF's decoder, and the id padding is made of. */
 export interface LacNetwork {
   session: ort.InferenceSession;
-  /** (numTags + 2) x numTags: start row, end row, then trans[from][to]. */
-  crf: Float32Array;
+  decoder: ViterbiDecoder;
   oovId: number;
 }
 
+/**
+ * A network from its session and CRF weights ((numTags + 2) x numTags: start row, end row, then
+ * trans[from][to]); the number of tags follows from the weights' size.
+ */
+export function lacNetwork(session: ort.InferenceSession, crf: Float32Array, oovId: number): LacNetwork {
+  const numTags = Math.round(Math.sqrt(crf.length + 1)) - 1;
+  return { session, decoder: new ViterbiDecoder(crf, numTags), oovId };
+}
+
 /** Tag ids per row of a padded batch. */
-async function runBatch({ session, crf }: LacNetwork, batch: LacBatch): Promise<Int32Array[]> {
+async function runBatch({ session, decoder }: LacNetwork, batch: LacBatch): Promise<Int32Array[]> {
   const rows = batch.lengths.length;
   const output = (await session.run({
     [LAC_INPUT_WORD_IDS]: new Tensor('int64', batch.ids, [rows, batch.width]),
     [LAC_INPUT_SEQ_LENS]: new Tensor('int32', batch.lengths, [rows]),
   }))[LAC_OUTPUT_EMISSIONS]!;
-  const emissions = output.data as Float32Array;
-  const numTags = output.dims[2]!;
-  const tags: Int32Array[] = [];
-  for (let b = 0; b < rows; b++) tags.push(viterbiDecode(emissions, b * batch.width * numTags, batch.lengths[b]!, numTags, crf));
-  output.dispose();
-  return tags;
+  try {
+    const emissions = output.data as Float32Array;
+    const numTags = output.dims[2]!;
+    if (numTags !== decoder.numTags) throw new Error(`the network scores ${numTags} tags but the CRF weights are for ${decoder.numTags}`);
+    const tags: Int32Array[] = [];
+    for (let b = 0; b < rows; b++) tags.push(decoder.decode(emissions, b * batch.width * numTags, batch.lengths[b]!));
+    return tags;
+  } finally {
+    output.dispose();
+  }
 }
 
 /** One model call over pieces (character ids): tag ids per piece, in order. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineInfer } from '../contract/define-infer.js';
 import { lacFiles } from './cache-files.js';
-import { LAC_SESSION_OPTIONS, tagPieces, type LacNetwork } from './run-batch.js';
+import { LAC_SESSION_OPTIONS, lacNetwork, tagPieces, type LacNetwork } from './run-batch.js';
 
 // Runs in an inference thread: LAC's network, the model lac, jieba_paddle and senta_bilstm declare. A call
 // takes text pieces of any number of requests and answers each its tag ids, so neither the network nor the
@@ -25,7 +25,7 @@ export default defineInfer({
     const session = await tools.session(join(directory, lacFiles.model), LAC_SESSION_OPTIONS);
     const bytes = await readFile(join(directory, lacFiles.crf));
     // A copy: the file's bytes need not be 4-byte aligned in their buffer.
-    return { session, crf: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), oovId };
+    return lacNetwork(session, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), oovId);
   },
   // One character proves the network and the CRF weights fit each other before the first request.
   async warmup(network: LacNetwork): Promise<void> {

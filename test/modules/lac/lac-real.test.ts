@@ -8,6 +8,9 @@ import { encodeText } from '../../../src/modules/lac/segment.js';
 import { parseUserDict } from '../../../src/modules/lac/user-dict.js';
 import type { LacSegmentation } from '../../../src/modules/lac/segment.js';
 import { paddleLacEmissions } from './paddle-reference.js';
+import { referenceViterbi } from './viterbi-reference.js';
+import { packBatch } from '../../../src/modules/lac/pipeline.js';
+import { lacNetwork, tagPieces } from '../../../src/modules/lac/run-batch.js';
 import { lacWeights } from '../../helpers/cli.js';
 
 // End to end on Baidu's real LAC small weights, from Debian's python3-jieba (installed, or fetched by the tests).
@@ -105,6 +108,32 @@ realTest('a batch of mixed lengths equals one-by-one results', async () => {
   assert.equal(batch.length, texts.length);
   assert.deepEqual(batch[3], { word: [''], tag: [''] });
   for (let i = 0; i < texts.length; i++) assert.equal(batch[i].word.join(''), texts[i]);
+});
+
+realTest("a model call's tags equal the scalar Viterbi's on the real network's emissions, row by row", async () => {
+  const texts = [...KNOWN.map(([text]) => text), '小明硕士毕业于中国科学院计算所', '他来到了网易杭研大厦', '他每天早上坐地铁去上班',
+    '中华人民共和国国家标准化管理委员会发布的文件', '百度是一家高科技公司，总部位于北京市海淀区。', '好', '今天😀是个好日子'];
+  const pieces = texts.map((text) => encodeText(text, artifacts.vocab, artifacts.oovId).ids);
+  const session = await ort.InferenceSession.create(artifacts.onnx);
+  try {
+    const network = lacNetwork(session, artifacts.crf, artifacts.oovId);
+    // Twice through one network: the second call's rows reuse the decoder's memory after the first's.
+    for (const rows of [pieces, [...pieces].reverse()]) {
+      const tags = await tagPieces(network, rows);
+      const batch = packBatch(rows, artifacts.oovId);
+      const out = await session.run({
+        word_ids: new ort.Tensor('int64', batch.ids, [rows.length, batch.width]),
+        seq_lens: new ort.Tensor('int32', batch.lengths, [rows.length]),
+      });
+      const emissions = out.emissions.data as Float32Array;
+      rows.forEach((ids, b) => {
+        const want = referenceViterbi(emissions, b * batch.width * 57, ids.length, 57, artifacts.crf);
+        assert.deepEqual(Array.from(tags[b]!), Array.from(want), `row ${b}`);
+      });
+    }
+  } finally {
+    await session.release();
+  }
 });
 
 realTest('characters outside the vocab (astral, emoji) are one OOV token each and come back unchanged', async () => {

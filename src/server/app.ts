@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -23,6 +24,22 @@ import { healthRoutes } from './routes/health.js';
 import { openApiRoutes } from './openapi/routes.js';
 
 const MAX_PARAM_LENGTH = 256;
+
+/**
+ * fastify's schema compilers (ajv, fast-json-stringify), loaded on the first route with a schema rather than by
+ * the constructor: no route has one today, and loading them cost about 60 ms of every start.
+ */
+export function lazySchemaCompilers() {
+  // Resolved from fastify's own folder: they are its dependencies, not ours.
+  const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
+  type Factory = (...args: unknown[]) => unknown;
+  let validator: Factory | undefined;
+  let serializer: Factory | undefined;
+  return {
+    buildValidator: (...args: unknown[]) => (validator ??= (fromFastify('@fastify/ajv-compiler') as () => Factory)())(...args),
+    buildSerializer: (...args: unknown[]) => (serializer ??= (fromFastify('@fastify/fast-json-stringify-compiler') as () => Factory)())(...args),
+  };
+}
 /** How long a socket refused by the HTTP parser may stay open to let the client read the refusal. */
 const CLIENT_ERROR_LINGER_MS = 2000;
 
@@ -125,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // fastify's own request lines are off: access-log.ts writes one line per request (or none, for errors only).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: REQUEST_ID_LOG_LABEL }),
     bodyLimit: options.bodyLimit,
+    schemaController: { compilersFactory: lazySchemaCompilers() as never },
     // fastify's own 503 while closing is not the envelope; predictions are refused below while draining instead.
     return503OnClosing: false,
     forceCloseConnections: 'idle',

@@ -1,5 +1,5 @@
 // `npm run bench -- lac` and `-- jieba` (part of `npm run bench`): lac (or jieba_paddle's classic mode) throughput and latency in one run, for our server
-// over HTTP (default layout and 2 processes x 1 thread), for the peer (Flask + Gunicorn, PaddleHub's
+// over HTTP (default layout, 2 processes x 1 thread, and for lac batching off), for the peer (Flask + Gunicorn, PaddleHub's
 // architecture) and for the model called in-process (the limit). Writes bench/results/lac-<time>.json,
 // prints a table, regenerates docs/benchmarks.md.
 // Env: BENCH_SECONDS (measured seconds per concurrency, default 8), HUB_HOME (default a folder in the temp dir,
@@ -22,7 +22,7 @@ import { leastDisturbed, measuredSeconds } from './lib/disturbance.js';
 import { treeMemory } from './lib/proc.js';
 import { freePort, startServer, which, type RunningServer, type ServerSpec } from './lib/servers.js';
 
-const CONCURRENCIES = [1, 16, 64];
+const CONCURRENCIES = [1, 16, 32, 64];
 const WARMUP_SECONDS = 2;
 const LIMIT_THREADS = [1, 2];
 const TEXTS = ['今天是个好日子', '天气预报说今天要下雨'];
@@ -220,9 +220,12 @@ async function main(): Promise<void> {
   // The limit first, while no server is up; then each server alone.
   const limit = await runLimit(seconds);
   const targets: HttpTarget[] = [];
+  // Batching off (one text per model call) is measured for LAC's network only: the classic cutter has no model.
+  const batchingOff = CASE.bench === 'lac' ? [oursPlan('ours-unbatched', 'ours, batching off (--max_batch_size 1)', ['--max_batch_size', '1'])] : [];
   for (const plan of [
     oursPlan('ours-1x2', 'ours, 1 process x 2 threads (default)', []),
     oursPlan('ours-2x1', 'ours, 2 processes x 1 thread', ['--use_multiprocess', '--workers', '2', '--threads', '1']),
+    ...batchingOff,
     peerPlan(),
   ]) {
     targets.push(await runTarget(plan, generator, seconds));

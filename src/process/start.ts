@@ -4,6 +4,7 @@ import { isOnnxFile, type ServingConfig } from '../config/schema.js';
 import { UsageError } from '../errors/catalogue.js';
 import { resolveModules, type ResolvedModule } from '../modules/resolve.js';
 import { listenError, startService, type Service, type ServiceModule } from '../server/service.js';
+import { returnHeapWhenIdle } from './heap-return.js';
 import { ensureInstalled } from './install-modules.js';
 import { createLogger } from './log.js';
 import { processStartTime, readPidFile, removePidFile, servingProcessProven, writePidFile, type PidRecord } from './pidfile.js';
@@ -138,8 +139,10 @@ export async function startServing(config: ServingConfig, options: StartOptions)
   if (record) await writePidFile(record);
 
   let stopping = false;
+  const stopHeapReturn = returnHeapWhenIdle();
   onShutdownSignal(async (signal) => {
     stopping = true;
+    stopHeapReturn();
     report.say(`${signal}: stopping: finishing requests in flight`);
     await service.close();
     if (record) await removePidFile(config.port, process.pid);

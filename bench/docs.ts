@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { goodputDocSection, type GoodputResults } from './goodput.report.js';
 import { lacChartSvg } from './lac.chart.js';
 import { lacDocSection, type LacResults } from './lac.report.js';
+import { operationsDocSection, type OperationsResults } from './operations.report.js';
 import { soakDocSection, type SoakResults } from './soak.report.js';
 import { visionDocSection, type VisionResults } from './vision.report.js';
 
@@ -26,6 +27,7 @@ const SECTIONS: DocSection[] = [
   { prefix: 'ocr', render: (results, file) => visionDocSection(results as VisionResults, file) },
   { prefix: 'detection', render: (results, file) => visionDocSection(results as VisionResults, file) },
   { prefix: 'goodput', render: (results, file) => goodputDocSection(results as GoodputResults, file) },
+  { prefix: 'operations', render: (results, file) => operationsDocSection(results as OperationsResults, file) },
   { prefix: 'soak', render: (results, file) => soakDocSection(results as SoakResults, file) },
 ];
 

@@ -1,4 +1,4 @@
-// `npm run bench`: every bench in one go (lac, jieba, ocr, detection, goodput), one after another, each in its own process
+// `npm run bench`: every bench in one go (lac, jieba, ocr, detection, goodput, operations), one after another, each in its own process
 // so that no bench's threads, sessions or memory linger into the next one's figures. Each writes its own
 // results file and regenerates docs/benchmarks.md, so the page ends with a section per bench from this run.
 // `npm run bench -- ocr detection` (or BENCH=ocr,detection) runs only those. BENCH_SECONDS, GOODPUT_SECONDS
@@ -13,6 +13,7 @@ const BENCHES: Record<string, string[]> = {
   ocr: ['vision.bench.js', 'ocr'],
   detection: ['vision.bench.js', 'detection'],
   goodput: ['goodput.js'],
+  operations: ['operations.js'],
 };
 
 const asked = [...process.argv.slice(2), ...(process.env.BENCH ?? '').split(',')].map((s) => s.trim()).filter(Boolean);

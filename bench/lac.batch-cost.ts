@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { sessionOptions } from '../src/backends/onnx-session.js';
-import { lacFiles, readLexicon } from '../src/modules/lac/cache-files.js';
+import { lacFiles, lexiconOf, readLexiconFiles } from '../src/modules/lac/cache-files.js';
 import { LAC_INPUT_SEQ_LENS, LAC_INPUT_WORD_IDS, LAC_OUTPUT_EMISSIONS } from '../src/modules/lac/graph-names.js';
 import { packBatch } from '../src/modules/lac/pipeline.js';
 import { LAC_SESSION_OPTIONS, lacNetwork, tagPieces } from '../src/modules/lac/run-batch.js';
@@ -26,7 +26,7 @@ const SENTENCES_PER_ROUND = 640;
 const directory = process.argv[2] ?? (await installedLac({}))?.directory;
 if (!directory) throw new Error('no prepared lac: run `hub install lac` (with this HUB_HOME) or name a prepared folder');
 
-const lexicon = await readLexicon(directory);
+const lexicon = lexiconOf(await readLexiconFiles(directory));
 const crfBytes = await readFile(join(directory, lacFiles.crf));
 const crf = new Float32Array(crfBytes.buffer.slice(crfBytes.byteOffset, crfBytes.byteOffset + crfBytes.byteLength));
 const session = await ort.InferenceSession.create(join(directory, lacFiles.model), { ...sessionOptions({ kind: 'cpu' }, 1), ...LAC_SESSION_OPTIONS });

@@ -17,14 +17,23 @@ export interface LacVocabFile {
   charMap?: Record<string, string>;
 }
 
-/** The dictionaries of a prepared model, as the pipeline takes them. */
-export async function readLexicon(directory: string): Promise<LacLexicon> {
-  const vocabFile = JSON.parse(await readFile(join(directory, lacFiles.vocab), 'utf8')) as LacVocabFile;
-  const tags = JSON.parse(await readFile(join(directory, lacFiles.tags), 'utf8')) as string[];
+/** The dictionaries' files of a prepared model, parsed. */
+export interface LacLexiconFiles {
+  vocab: LacVocabFile;
+  tags: string[];
+}
+
+export async function readLexiconFiles(directory: string): Promise<LacLexiconFiles> {
+  const [vocab, tags] = await Promise.all([readFile(join(directory, lacFiles.vocab), 'utf8'), readFile(join(directory, lacFiles.tags), 'utf8')]);
+  return { vocab: JSON.parse(vocab) as LacVocabFile, tags: JSON.parse(tags) as string[] };
+}
+
+/** The dictionaries as the pipeline takes them: about 50 ms of this thread's time at a start. */
+export function lexiconOf({ vocab, tags }: LacLexiconFiles): LacLexicon {
   return {
-    vocab: new Map(Object.entries(vocabFile.chars)),
-    oovId: vocabFile.oovId,
-    charMap: new Map(Object.entries(vocabFile.charMap ?? {})),
+    vocab: new Map(Object.entries(vocab.chars)),
+    oovId: vocab.oovId,
+    charMap: new Map(Object.entries(vocab.charMap ?? {})),
     tags,
   };
 }

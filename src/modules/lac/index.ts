@@ -5,7 +5,7 @@ import { arg } from '../contract/arguments.js';
 import { defineModule } from '../contract/define-module.js';
 import { inferModel, type ModelHandle, type ModelSchedule } from '../contract/model-handle.js';
 import { booleanField, integerField, useGpuArgument, versionArgument } from '../_vision/request-schema.js';
-import { readLexicon } from './cache-files.js';
+import { lexiconOf, readLexiconFiles } from './cache-files.js';
 import { LAC_DEBIAN_PACKAGE } from './manifest.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, type LacLexicon } from './pipeline.js';
 import type { LacSegmentation } from './segment.js';
@@ -42,8 +42,12 @@ export interface LacText {
 
 /** Reads a prepared model's lexicon (q2b included) and opens its network with `open` (the module's own `open` of lacTagger). */
 export async function openLacText(directory: string, open: (files: LacTaggerFiles) => Promise<LacText['tagger']>): Promise<LacText> {
-  const lexicon = await readLexicon(directory);
-  return { lexicon, tagger: await open({ directory, oovId: lexicon.oovId }) };
+  const files = await readLexiconFiles(directory);
+  // The inference threads open the network while this thread builds the dictionaries: a start waits for the
+  // longer of the two, not both.
+  const tagger = open({ directory, oovId: files.vocab.oovId });
+  const lexicon = lexiconOf(files);
+  return { lexicon, tagger: await tagger };
 }
 
 /** One segmentation per text, in order: the pipeline fed by the tagger, so pieces of this request share calls with others'. */

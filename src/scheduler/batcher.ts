@@ -21,6 +21,12 @@ export interface BatcherOptions {
   maxQueueSize: number;
   /** Calls in flight at once (a running and a waiting one per inference thread keeps threads busy). */
   concurrency: number;
+  /**
+   * A call starts beside one in flight only when the waiting items hold a whole call's element budget. Calls
+   * of little work (LAC on short texts) then go one at a time, bigger, and the other cores stay with the event
+   * loop that cuts and answers the texts; long texts still take every thread. Batching off keeps every thread.
+   */
+  spreadWhenFull?: boolean;
 }
 
 /** A model's defaults with the options the server was started with (unset ones keep the default). */
@@ -230,7 +236,7 @@ export class Batcher<I extends BatchItem, R> {
   private pump(): void {
     while (this.inflight < this.options.concurrency && this.queued > 0) {
       this.dropExpired(this.now());
-      if (this.queued === 0 || !this.ready()) return;
+      if (this.queued === 0 || !this.ready() || !this.worthAnotherCall()) return;
       this.dispatch(this.take());
     }
   }
@@ -241,6 +247,12 @@ export class Batcher<I extends BatchItem, R> {
       this.stats.onExpired?.(entry.items.length - entry.next);
       this.fail(entry, new DeadlinePassed());
     }
+  }
+
+  /** Whether a call may start beside those in flight (see spreadWhenFull). */
+  private worthAnotherCall(): boolean {
+    const { spreadWhenFull, maxBatchSize, maxElements } = this.options;
+    return this.inflight === 0 || !spreadWhenFull || maxBatchSize === 1 || this.queuedSize >= maxElements;
   }
 
   /** Whether to call now or wait for companions (a full call, or the oldest item waited long enough). */

@@ -89,6 +89,34 @@ test('maxBatchSize 1 turns batching off', async () => {
   assert.equal(calls.length, 4);
 });
 
+test('spreadWhenFull: a second call starts beside the first only once a whole call of elements waits', async () => {
+  const { batcher, calls, openOne, release } = harness({ maxBatchSize: 4, maxElements: 40, concurrency: 4, spreadWhenFull: true, maxQueueSize: 1000 });
+  const first = batcher.submit(items('a', 1, 5));
+  const small = batcher.submit(items('b', 6, 5));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(batcher.running, 1, '30 elements wait, less than a call of 40: no second call');
+  const long = batcher.submit(items('c', 2, 20));
+  await new Promise((r) => setImmediate(r));
+  assert.ok(batcher.running > 1, `70 elements wait: more calls run (${batcher.running})`);
+  await openOne();
+  await release();
+  assert.deepEqual(await first, ['r:a0']);
+  assert.equal((await small).length, 6);
+  assert.equal((await long).length, 2);
+  assert.equal(calls.flat().length, 9);
+});
+
+test('spreadWhenFull keeps every thread when batching is off, and does nothing without it', async () => {
+  for (const options of [{ maxBatchSize: 1, spreadWhenFull: true }, { maxBatchSize: 4, spreadWhenFull: false }]) {
+    const { batcher, release } = harness({ ...options, maxElements: 1000, concurrency: 3 });
+    const all = batcher.submit(items('a', 12));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(batcher.running, 3, JSON.stringify(options));
+    await release();
+    assert.equal((await all).length, 12);
+  }
+});
+
 test('a request that does not fit the queue is refused at once and none of it is queued', async () => {
   const { batcher, calls, release } = harness({ maxQueueSize: 10 });
   const first = batcher.submit(items('a', 1));

@@ -18,6 +18,8 @@ export interface ModelSchedule {
   maxElements: number;
   maxQueueDelayMs: number;
   maxQueueSize: number;
+  /** A second call in flight only when a whole call's elements wait (BatcherOptions.spreadWhenFull). */
+  spreadWhenFull?: boolean;
 }
 
 type Types<F> = F extends InferFunction<infer O, infer I, infer R, infer N> ? { open: O; item: I; out: R; info: N } : never;

@@ -29,6 +29,8 @@ export const LAC_DEFAULT_SCHEDULE: ModelSchedule = {
   maxElements: LAC_DEFAULT_LIMITS.maxElements,
   maxQueueDelayMs: 0,
   maxQueueSize: 20_000,
+  // Short texts make calls of little work: one at a time leaves a core to the event loop (c=64: 1.14x).
+  spreadWhenFull: true,
 };
 
 /** LAC's network: text pieces in, tag ids per piece out. */

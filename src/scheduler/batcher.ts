@@ -24,7 +24,8 @@ export interface BatcherOptions {
   /**
    * A call starts beside one in flight only when the waiting items hold a whole call's element budget. Calls
    * of little work (LAC on short texts) then go one at a time, bigger, and the other cores stay with the event
-   * loop that cuts and answers the texts; long texts still take every thread. Batching off keeps every thread.
+   * loop that cuts and answers the texts; long texts still take every thread. Batching off keeps every thread,
+   * and a single thread keeps its waiting call (modelBatcher).
    */
   spreadWhenFull?: boolean;
 }

@@ -36,11 +36,11 @@ describe('precedence', () => {
     assert.deepEqual(config.schedule.modules, { lac: { maxBatchSize: 32, maxElements: 65536, maxQueueDelayMs: 2 } });
     assert.deepEqual(overridesFor(config.schedule, 'lac'), { maxBatchSize: 32, maxElements: 65536, maxQueueDelayMs: 2, maxQueueSize: 50 });
     assert.deepEqual(overridesFor(config.schedule, 'jieba_paddle'), { maxBatchSize: 8, maxQueueSize: 50 });
-    // What openModel does with them: the model's default fills what neither sets.
+    // What openModel does with them: the model's default fills what neither sets (spreadWhenFull is no option).
     assert.deepEqual(scheduleWith(LAC_DEFAULT_SCHEDULE, overridesFor(config.schedule, 'jieba_paddle')),
-      { maxBatchSize: 8, maxElements: 4096, maxQueueDelayMs: 0, maxQueueSize: 50 });
+      { maxBatchSize: 8, maxElements: 4096, maxQueueDelayMs: 0, maxQueueSize: 50, spreadWhenFull: true });
     assert.deepEqual(scheduleWith(LAC_DEFAULT_SCHEDULE, overridesFor(config.schedule, 'lac')),
-      { maxBatchSize: 32, maxElements: 65536, maxQueueDelayMs: 2, maxQueueSize: 50 });
+      { maxBatchSize: 32, maxElements: 65536, maxQueueDelayMs: 2, maxQueueSize: 50, spreadWhenFull: true });
   });
 
   test('with no value anywhere a model keeps its own defaults', () => {

@@ -320,15 +320,21 @@ export class Batcher<I extends BatchItem, R> {
     const size = sizeOf(taken.map((t) => t.entry.items[t.index]!));
     this.inflight++;
     this.runningSize += size;
-    // run() settles every request it holds itself; a throw past it must not leave the call counted as in flight.
-    void this.run(taken, requests).catch(() => size).then((ran) => {
+    let ended = false;
+    // The next call is dispatched before this one's results are delivered: answering them is the event loop's
+    // longest task, and a thread would wait through it for its next call.
+    const end = (ran: number): void => {
+      if (ended) return;
+      ended = true;
       this.inflight--;
       this.runningSize -= size;
       const ms = this.now() - now;
       this.callMs = this.callMs === 0 ? ms : 0.8 * this.callMs + 0.2 * ms;
       this.measure(ran);
       this.pump();
-    });
+    };
+    // run() settles every request it holds itself; a throw past it must not leave the call counted as in flight.
+    void this.run(taken, requests, end).catch(() => size).then(end);
   }
 
   /**
@@ -349,14 +355,20 @@ export class Batcher<I extends BatchItem, R> {
 
   /**
    * Runs a call; when it fails and holds several requests, each request's items run alone, so one bad item fails
-   * only its own request. Resolves with the size of the items the model ran.
+   * only its own request. Resolves with the size of the items the model ran; `ranAll` hears it first, as soon
+   * as one call answered them all, before their results are delivered.
    */
-  private async run(taken: { entry: Waiting<I, R>; index: number }[], requests: Set<Waiting<I, R>>): Promise<number> {
+  private async run(
+    taken: { entry: Waiting<I, R>; index: number }[],
+    requests: Set<Waiting<I, R>>,
+    ranAll: (ran: number) => void = () => {},
+  ): Promise<number> {
     const live = taken.filter((t) => !t.entry.done);
     if (live.length === 0) return 0;
     const items = live.map((t) => t.entry.items[t.index]!);
     try {
       const results = await this.execute(items);
+      ranAll(sizeOf(items));
       live.forEach((t, i) => this.deliver(t.entry, t.index, results[i]!));
       return sizeOf(items);
     } catch (error) {

@@ -282,3 +282,16 @@ test('calls take turns among the first 16 requests by deadline; an earlier deadl
   assert.ok(second.includes('u0'), JSON.stringify(second));
   for (let i = 15; i < 20; i++) assert.ok(!second.some((id) => id.startsWith(`x${i}-`)), `x${i} waits for a turn: ${JSON.stringify(second)}`);
 });
+
+test('the next call is dispatched before the finished call\'s requests are answered', async () => {
+  const { batcher, calls, openOne, release } = harness({ maxBatchSize: 1 });
+  const first = batcher.submit(items('a', 1));
+  const second = batcher.submit(items('b', 1));
+  assert.equal(calls.length, 1, 'one call at a time');
+  // What the first request's caller does with its answer runs after the thread got its next call.
+  const callsWhenAnswered = first.then(() => calls.length);
+  await openOne();
+  assert.equal(await callsWhenAnswered, 2);
+  await release();
+  assert.deepEqual(await second, ['r:b0']);
+});

@@ -36,12 +36,31 @@ export function sessionOptions(target: Device, intraOpThreads: number): ort.Infe
 export function getSession(modelPath: string, overrides: ort.InferenceSession.SessionOptions = {}): Promise<ort.InferenceSession> {
   let session = sessions.get(modelPath);
   if (!session) {
-    const data = rawWorkerData as WorkerData | undefined;
-    session = ort.InferenceSession.create(modelPath, { ...sessionOptions(myDevice(data), data?.intraOpThreads ?? 1), ...overrides });
+    session = createSession(modelPath, overrides);
     sessions.set(modelPath, session);
     session.catch(() => sessions.delete(modelPath));
   }
   return session;
+}
+
+function createSession(modelPath: string, overrides: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  const data = rawWorkerData as WorkerData | undefined;
+  return ort.InferenceSession.create(modelPath, { ...sessionOptions(myDevice(data), data?.intraOpThreads ?? 1), ...overrides });
+}
+
+/**
+ * A new session of a model file in this thread's place for it (what asks for the file from now on gets the new
+ * one), and the session it replaces, which the caller releases once no call runs on it: ONNX Runtime's memory
+ * arena keeps what its largest call reserved for as long as the session lives.
+ */
+export async function renewSession(
+  modelPath: string,
+  overrides: ort.InferenceSession.SessionOptions = {},
+): Promise<{ session: ort.InferenceSession; replaced?: ort.InferenceSession }> {
+  const session = await createSession(modelPath, overrides);
+  const previous = sessions.get(modelPath);
+  sessions.set(modelPath, Promise.resolve(session));
+  return { session, replaced: await previous?.catch(() => undefined) };
 }
 
 /** Releases this thread's session of one model file, if it has one (the model was unloaded and is idle). */

@@ -4,10 +4,10 @@ import { isOnnxFile, type ServingConfig } from '../config/schema.js';
 import { UsageError } from '../errors/catalogue.js';
 import { resolveModules, type ResolvedModule } from '../modules/resolve.js';
 import { listenError, startService, type Service, type ServiceModule } from '../server/service.js';
-import { returnHeapWhenIdle } from './heap-return.js';
 import { ensureInstalled } from './install-modules.js';
 import { createLogger } from './log.js';
 import { processStartTime, readPidFile, removePidFile, servingProcessProven, writePidFile, type PidRecord } from './pidfile.js';
+import { returnMemoryWhenIdle } from './memory-return.js';
 import { listenProblem } from './port.js';
 import { onShutdownSignal } from './signals.js';
 import { announceReady, describeModel, scheduleLine, type Reporter } from './start-lines.js';
@@ -132,17 +132,23 @@ export async function startServing(config: ServingConfig, options: StartOptions)
   const serving: ServingConfig = { ...plan.config, schedule: { ...plan.config.schedule, opened: (model, schedule) => schedules.set(model, schedule) } };
 
   // Listening first: /healthz answers and /readyz says "loading" while weights are prepared and loaded.
+  const logger = createLogger();
   const service = await startService(serving, async () => {
     if (record) report.say(`listening on ${config.host}:${config.port}; loading ${record.module.join(', ')} (/readyz answers 503 until loaded)`);
     return prepareModules(plan, report, clusterWorker ? null : process.stdout);
-  }, plan.devices, createLogger(), identity, { listenOnceLoaded: replacement });
+  }, plan.devices, logger, identity, { listenOnceLoaded: replacement });
   if (record) await writePidFile(record);
 
   let stopping = false;
-  const stopHeapReturn = returnHeapWhenIdle();
+  const stopMemoryReturn = returnMemoryWhenIdle(undefined, (returned) => logger.info({
+    models: returned.models,
+    threads: returned.threads,
+    rss_before_mb: Math.round(returned.rssBeforeBytes / 2 ** 20),
+    rss_after_mb: Math.round(returned.rssAfterBytes / 2 ** 20),
+  }, 'memory returned: sessions renewed'));
   onShutdownSignal(async (signal) => {
     stopping = true;
-    stopHeapReturn();
+    stopMemoryReturn();
     report.say(`${signal}: stopping: finishing requests in flight`);
     await service.close();
     if (record) await removePidFile(config.port, process.pid);

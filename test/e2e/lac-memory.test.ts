@@ -24,8 +24,12 @@ async function peakDuring<T>(pid: number, work: Promise<T>): Promise<{ result: T
 describe('lac memory', { skip: await lacSkipReason() }, () => {
   let server: RunningServer | undefined;
 
+  let firstAnswer: unknown;
+
   before(async () => {
-    server = await startServer(['-m', 'lac', '--host', '127.0.0.1']);
+    // At info, the log says when the idle server renewed its sessions.
+    server = await startServer(['-m', 'lac', '--host', '127.0.0.1'], { HUB_LOG_LEVEL: 'info' });
+    firstAnswer = (await post(`${server.url}/predict/lac`, { text: ['今天是个好日子', '我在北京天安门广场见到了张三。'] })).body.results;
   });
   after(async () => {
     if (server) assert.equal(await server.stop(), 0);
@@ -41,6 +45,24 @@ describe('lac memory', { skip: await lacSkipReason() }, () => {
     assert.equal(results.length, 1024);
     assert.ok(results.every((r) => r.word.join('') === text), 'every text comes back whole');
     assert.ok(peak < 1536, `peak RSS ${peak.toFixed(0)} MB (before: ${before.toFixed(0)} MB)`);
+  });
+
+  test('once idle after it, the sessions are renewed and memory handed back; answers are unchanged', async () => {
+    const texts = ['今天是个好日子', '我在北京天安门广场见到了张三。'];
+    // The large request of the test above ran the model; the idle server renews its sessions on its own.
+    let line: string | undefined;
+    for (let i = 0; i < 300 && !line; i++) {
+      line = server!.stderr().split('\n').find((l) => l.includes('memory returned'));
+      if (!line) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(line, `no renewal logged within 30 s:\n${server!.stderr().slice(-2000)}`);
+    const logged = JSON.parse(line) as { models: string[]; threads: number; rss_before_mb: number; rss_after_mb: number };
+    assert.deepEqual(logged.models, ['lac']);
+    assert.ok(logged.threads >= 1, line);
+    assert.ok(logged.rss_after_mb < logged.rss_before_mb, line);
+    const reply = await post(`${server!.url}/predict/lac`, { text: texts });
+    assert.equal(reply.body.status, '000');
+    assert.deepEqual(reply.body.results, firstAnswer, 'the renewed sessions answer as the first ones did');
   });
 
   test('a 100,000-character text is cut at sentence ends: each sentence is analysed as on its own', async () => {

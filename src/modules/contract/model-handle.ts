@@ -53,6 +53,24 @@ export interface ModelHandle<Item, Out, Info> {
   close(): Promise<void>;
 }
 
+/** An open model as the idle process sees it when it gives memory back (src/process/memory-return.ts). */
+export interface RenewableModel {
+  readonly name: string;
+  /** Nothing waits for a call and no call runs. */
+  readonly idle: boolean;
+  /** A call ran since the model was opened or its sessions last renewed. */
+  readonly ranSinceRenewal: boolean;
+  /** Opens it again in every idle thread with new sessions, freeing the old ones; answers how many threads did. */
+  renewSessions(): Promise<number>;
+}
+
+const openModels = new Set<RenewableModel>();
+
+/** The models open in this process. */
+export function renewableModels(): RenewableModel[] {
+  return [...openModels];
+}
+
 /** A typed array whose buffer is its own moves to the thread; a view into a larger buffer is copied (moving it would empty its neighbours). */
 function transfers(items: readonly unknown[]): TransferListItem[] {
   const buffers = new Set<ArrayBuffer>();
@@ -78,7 +96,10 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
   const openTask: InferTask = { op: 'open', open };
   const [info] = await pool.broadcast<Types<F>['info']>(declaration.file, openTask);
   let closing = false;
+  let ranSinceRenewal = false;
+  let renewal: Promise<number> | undefined;
   const execute = async (items: (Item & BatchItem)[]): Promise<Out[]> => {
+    ranSinceRenewal = true;
     const task: InferTask = { op: 'run', open, items };
     const outputs = await pool.run<Out[]>(declaration.file, task, { transferList: transfers(items) });
     if (!Array.isArray(outputs) || outputs.length !== items.length) {
@@ -91,6 +112,22 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
   const schedule = declaration.fit ? declaration.fit(options, info as Types<F>['info']) : options;
   context.schedule?.opened?.(name, schedule);
   const batcher: Batcher<Item & BatchItem, Out> = modelBatcher(name, pool, context, schedule, execute);
+  const renewable: RenewableModel = {
+    name,
+    get idle() {
+      return batcher.queueLength === 0 && batcher.running === 0;
+    },
+    get ranSinceRenewal() {
+      return ranSinceRenewal;
+    },
+    renewSessions() {
+      ranSinceRenewal = false;
+      const task: InferTask = { op: 'renew', open };
+      renewal = pool.broadcast<boolean>(declaration.file, task).then((renewed) => renewed.filter(Boolean).length);
+      return renewal;
+    },
+  };
+  openModels.add(renewable);
   return {
     info: info as Types<F>['info'],
     get queueLength() {
@@ -105,6 +142,8 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
     },
     async close() {
       closing = true;
+      openModels.delete(renewable);
+      await renewal?.catch(() => undefined);
       while (batcher.queueLength > 0 || batcher.running > 0) await new Promise((resolve) => setTimeout(resolve, 10));
       const release: InferTask = { op: 'release', open };
       await pool.broadcast(declaration.file, release);

@@ -10,10 +10,10 @@ import { packBatch } from './pipeline.js';
 // pieces are padded with the OOV id into one batch, the BiGRU scores them, and Viterbi decodes each row.
 
 /**
- * ONNX Runtime's CPU arena stays on, and what a call at the element budget reserves in it (about 34 MB per
- * thread) stays with the session. Measured without it: memory goes back after a peak only when glibc also maps
- * blocks of 256 KB or more on their own, and then short calls ran 2.4x and long-text calls 4.6x slower; a
- * second, arena-less session for long calls alone was as slow on them.
+ * ONNX Runtime's CPU arena stays on; what a call at the element budget reserves in it (about 34 MB per thread)
+ * stays with the session until the idle server renews it (src/process/memory-return.ts). Measured without the
+ * arena: memory went back after a peak only when glibc also mapped blocks of 256 KB or more on their own, and
+ * then short calls ran 2.4x and long-text calls 4.6x slower.
  */
 export const LAC_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { enableCpuMemArena: true };
 

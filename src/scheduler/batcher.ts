@@ -8,7 +8,7 @@
 // item whose deadline has passed is dropped, never run. A request whose signal fires (timeout, client gone)
 // leaves the queue; none of its waiting items run.
 
-import { lateness, positionFor } from './forecast.js';
+import { lateness, positionFor, surelyOnTime } from './forecast.js';
 
 export interface BatcherOptions {
   /** Rows per model call; 1 turns batching off. */
@@ -170,9 +170,11 @@ export class Batcher<I extends BatchItem, R> {
     if (this.queued + items.length > this.options.maxQueueSize) return this.refusal('queue_full', items.length, this.retryAfter(items.length));
     const size = sizeOf(items);
     const position = positionFor(this.waiting, deadline);
-    if (deadline !== undefined || this.waiting.some((w) => w.deadline !== undefined)) {
+    // The queue is in deadline order, so its first request has the earliest deadline, if any has one.
+    const earliest = Math.min(deadline ?? Infinity, this.waiting[0]?.deadline ?? Infinity);
+    const pace = { now, rate: this.rate, running: this.runningSize, call: this.callMs / 1000 };
+    if (!surelyOnTime(this.queuedSize + size, earliest, pace)) {
       const queue = this.waiting.map((w) => ({ items: w.items.length - w.next, size: w.size, deadline: w.deadline }));
-      const pace = { now, rate: this.rate, running: this.runningSize, call: this.callMs / 1000 };
       const late = lateness(queue, { items: items.length, size, deadline }, position, IN_TURN, pace);
       // Everything queued now is answered or gone by the last deadline in it: never a longer Retry-After than that.
       const horizon = Math.max(deadline ?? 0, ...this.waiting.map((w) => w.deadline ?? 0)) - now;
@@ -244,9 +246,10 @@ export class Batcher<I extends BatchItem, R> {
 
   /** Requests whose deadline has passed leave the queue, answered DeadlinePassed; their waiting items never run. */
   private dropExpired(now: number): void {
-    for (const entry of this.waiting.filter((w) => w.deadline !== undefined && w.deadline <= now)) {
-      this.stats.onExpired?.(entry.items.length - entry.next);
-      this.fail(entry, new DeadlinePassed());
+    // In deadline order (requests without one last): the expired ones are the first.
+    for (let first = this.waiting[0]; first?.deadline !== undefined && first.deadline <= now; first = this.waiting[0]) {
+      this.stats.onExpired?.(first.items.length - first.next);
+      this.fail(first, new DeadlinePassed());
     }
   }
 

@@ -45,18 +45,33 @@ export function positionFor(queue: readonly { deadline?: number }[], deadline: n
 }
 
 /**
+ * Whether no request can be late whatever the order: even the one with the earliest deadline would be answered
+ * in time after all the work there is (`size`: the queue's and the arrival's, summed). Then `lateness` is 0 and
+ * need not be worked out; at ordinary load (a 60 s timeout, a queue of a few calls) this is every request.
+ */
+export function surelyOnTime(size: number, earliestDeadline: number, pace: Pace): boolean {
+  const { now, rate, running, call } = pace;
+  if (rate <= 0 || earliestDeadline === Infinity) return true;
+  return (running + size) / rate <= (PLANNED_SHARE * (earliestDeadline - now)) / 1000 - call;
+}
+
+/**
  * For each request, in the order served, the size dispatched before its last item is: in the window, from
  * each other request in it, as many items as its own (or all of theirs, if fewer); past the window, everything
  * ahead of it. Its own work is left out.
  */
 function sizesBefore(order: readonly QueuedWork[], window: number): number[] {
   const out: number[] = [];
+  const span = Math.min(window, order.length);
   let ahead = 0;
-  const inWindow = order.slice(0, window);
-  for (const [i, q] of order.entries()) {
-    if (i < window) {
+  for (let i = 0; i < order.length; i++) {
+    const q = order[i]!;
+    if (i < span) {
       let before = 0;
-      for (const [j, other] of inWindow.entries()) if (j !== i) before += (Math.min(other.items, q.items) * other.size) / other.items;
+      for (let j = 0; j < span; j++) {
+        const other = order[j]!;
+        if (j !== i) before += (Math.min(other.items, q.items) * other.size) / other.items;
+      }
       out.push(before);
     } else {
       out.push(ahead);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lateness, positionFor } from '../../src/scheduler/forecast.js';
+import { lateness, positionFor, surelyOnTime, type QueuedWork } from '../../src/scheduler/forecast.js';
 
 // Admission by deadline in figures: waits are counted in items' sizes at the measured pace; requests in the
 // window share turns, those past it wait for everything ahead. A wait may fill half the time left, less a call.
@@ -47,4 +47,35 @@ test('a newcomer that would push a queued request past its deadline is late by a
   assert.equal(lateness(queue, { items: 2, size: 40, deadline: 60_000 }, 1, 2, running), 0, 'two items of 20 fit in its 0.5 s to spare');
   assert.equal(lateness(queue, { items: 8, size: 160, deadline: 60_000 }, 1, 2, { ...pace, running: 150 }), 0,
     'one late anyway is not held against the newcomer');
+});
+
+test('when surelyOnTime says so, lateness is 0: 20,000 random queues (its shortcut never lets in what lateness refuses)', () => {
+  // A fixed-seed generator: the same queues on every run.
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  let shortcuts = 0;
+  for (let n = 0; n < 20_000; n++) {
+    const work = (): QueuedWork => {
+      const items = 1 + Math.floor(random() * 20);
+      return { items, size: items * (1 + Math.floor(random() * 50)), deadline: random() < 0.1 ? undefined : Math.floor(random() * 20_000) };
+    };
+    const queue = Array.from({ length: Math.floor(random() * 40) }, work).sort((a, b) => (a.deadline ?? Infinity) - (b.deadline ?? Infinity));
+    const arrival = work();
+    const at = { now: Math.floor(random() * 1000), rate: random() * 5000, running: Math.floor(random() * 500), call: random() * 0.05 };
+    const size = queue.reduce((sum, q) => sum + q.size, arrival.size);
+    const earliest = Math.min(arrival.deadline ?? Infinity, queue[0]?.deadline ?? Infinity);
+    if (!surelyOnTime(size, earliest, at)) continue;
+    shortcuts++;
+    assert.equal(lateness(queue, arrival, positionFor(queue, arrival.deadline), 16, at), 0, JSON.stringify({ queue, arrival, at }));
+  }
+  assert.ok(shortcuts > 1000, `the shortcut was taken ${shortcuts} times`);
+});
+
+test('surelyOnTime: no pace or no deadline: on time; else the whole work against the earliest deadline\'s planned share', () => {
+  assert.equal(surelyOnTime(1e9, 10, { ...pace, rate: 0 }), true);
+  assert.equal(surelyOnTime(1e9, Infinity, pace), true);
+  // 100 of size at 100 a second: 1 s, against half of 2 s (1 s): on time; a size more, not surely.
+  assert.equal(surelyOnTime(100, 2000, pace), true);
+  assert.equal(surelyOnTime(101, 2000, pace), false);
+  assert.equal(surelyOnTime(50, 2000, { ...pace, running: 51 }), false, 'the running calls come first');
 });

@@ -122,6 +122,16 @@ function oursPlan(id: string, label: string, extra: string[]): TargetPlan {
   };
 }
 
+/** The jieba bench's reference: bare fastify and the same cutter in one process (jieba.bare-server.ts). */
+function referencePlan(): TargetPlan {
+  const label = 'reference: bare fastify + @node-rs/jieba, 1 process (no logs, metrics, validation or deadlines)';
+  const script = join(repoRoot, 'dist', 'bench', 'jieba.bare-server.js');
+  return {
+    target: { id: 'reference', label, kind: 'reference', command: 'node dist/bench/jieba.bare-server.js PORT', status: 'ok', runs: [] },
+    spec: (port) => ({ name: label, command: process.execPath, args: [script, String(port)], cwd: repoRoot, readyLine: /bare server ready/, readyTimeoutMs: 30000 }),
+  };
+}
+
 function peerPlan(): TargetPlan {
   const target: HttpTarget = {
     id: 'peer',
@@ -220,12 +230,14 @@ async function main(): Promise<void> {
   // The limit first, while no server is up; then each server alone.
   const limit = await runLimit(seconds);
   const targets: HttpTarget[] = [];
-  // Batching off (one text per model call) is measured for LAC's network only: the classic cutter has no model.
+  // Batching off (one text per model call) is measured for LAC's network only: the classic cutter has no model,
+  // and has instead a reference server, the floor of the stack.
   const batchingOff = CASE.bench === 'lac' ? [oursPlan('ours-unbatched', 'ours, batching off (--max_batch_size 1)', ['--max_batch_size', '1'])] : [];
   for (const plan of [
     oursPlan('ours-1x2', 'ours, 1 process x 2 threads (default)', []),
     oursPlan('ours-2x1', 'ours, 2 processes x 1 thread', ['--use_multiprocess', '--workers', '2', '--threads', '1']),
     ...batchingOff,
+    ...(CASE.bench === 'jieba' ? [referencePlan()] : []),
     peerPlan(),
   ]) {
     targets.push(await runTarget(plan, generator, seconds));

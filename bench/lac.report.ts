@@ -19,7 +19,8 @@ export type LimitRun = LimitResult & { attempts: number };
 export interface HttpTarget {
   id: string;
   label: string;
-  kind: 'ours' | 'peer';
+  /** reference: the bare stack with the same cutter (jieba bench only), what ours cannot beat. */
+  kind: 'ours' | 'peer' | 'reference';
   command: string;
   /** The layout line the server printed at start, when it prints one. */
   layout?: string;
@@ -70,10 +71,12 @@ export function lacRatios(results: Omit<LacResults, 'ratios'>): LacRatio[] {
   const out: LacRatio[] = [];
   const ours = results.targets.filter((t) => t.kind === 'ours' && t.status === 'ok');
   const defaultLayout = ours[0];
-  for (const target of ours) {
+  // The reference's row says how far the bare stack gets (vs the peer) and how much our defaults leave to it.
+  const reference = results.targets.filter((t) => t.kind === 'reference' && t.status === 'ok');
+  for (const target of [...ours, ...reference]) {
     for (const run of target.runs) {
       const peerRun = peer?.runs.find((r) => r.connections === run.connections);
-      const defaultRun = defaultLayout.runs.find((r) => r.connections === run.connections);
+      const defaultRun = defaultLayout?.runs.find((r) => r.connections === run.connections);
       out.push({
         target: target.id,
         connections: run.connections,
@@ -144,7 +147,7 @@ function ratioRows(results: LacResults): string[][] {
   return results.ratios.map((r) => [label(r.target), String(r.connections), x(r.vsPeer), x(r.vsLimit1), x(r.vsLimit2), x(r.vsDefault)]);
 }
 
-const RATIO_HEADERS = ['ours', 'conc.', 'ours / peer', 'ours / limit 1 thread', 'ours / limit 2 threads', 'ours / our default layout'];
+const RATIO_HEADERS = ['target', 'conc.', 'target / peer', 'target / limit 1 thread', 'target / limit 2 threads', 'target / our default layout'];
 
 function memoryRows(results: LacResults): string[][] {
   return results.targets.filter((t) => t.memory).map((t) => [
@@ -186,6 +189,7 @@ export function lacDocSection(results: LacResults, file: string): string {
   const method = results.method;
   const ours = results.targets.filter((t) => t.kind === 'ours');
   const peer = results.targets.filter((t) => t.kind === 'peer');
+  const reference = results.targets.filter((t) => t.kind === 'reference');
   const notes = disturbed(results);
   const jieba = results.bench === 'jieba';
   const route = jieba ? '/predict/jieba_paddle' : '/predict/lac';
@@ -203,6 +207,9 @@ export function lacDocSection(results: LacResults, file: string): string {
       `warm-up (discarded), then ${method.seconds} s measured. req/s counts 2xx answers; p50/p99 are ${percentileMethod(method.loadTool)}. ` +
       'Targets run one after another, never at the same time, all on 127.0.0.1.',
     ...ours.map((t) => `- ${t.label}: \`${t.command}\`, our CLI as a child process${t.layout ? `; it printed "${t.layout}"` : ''}.`),
+    ...reference.map((t) => `- ${t.label}: \`${t.command}\`: fastify with its logger off, the body used as it comes, the ` +
+      'cutter called in place and the envelope answered; the floor under any server on this stack (ours adds the access ' +
+      'log, metrics, argument validation, deadlines, request ids, Server-Timing and the API key check).'),
     ...peer.map((t) => `- ${t.label}: \`${t.command}\` in \`../shared/bench/peer\`: Flask under Gunicorn sync workers, ` +
       "PaddleHub Serving's own architecture, with jieba's part-of-speech cutter (a cheaper algorithm than LAC's BiGRU-CRF; " +
       'the same words on these texts, another tag set).'),
@@ -247,7 +254,8 @@ export function lacDocSection(results: LacResults, file: string): string {
     '- "other" CPU is work outside the bench, such as tests run by someone else on this machine.',
     jieba
       ? '- Both sides run jieba\'s classic cutter (ours: jieba-rs through @node-rs/jieba; the peer: Python jieba), so ours / ' +
-        'peer compares the serving stacks.'
+        'peer compares the serving stacks. The reference runs the same cutter on the bare stack: reference / peer is as far as ' +
+        'any server on Node and fastify gets on this machine with the load generator beside it.'
       : '- The peer does less work per request (jieba instead of a neural network), so ours / peer compares serving ' +
         'architectures together with their models, not serving alone.',
   ].join('\n');

@@ -122,14 +122,29 @@ function oursPlan(id: string, label: string, extra: string[]): TargetPlan {
   };
 }
 
-/** The jieba bench's reference: bare fastify and the same cutter in one process (jieba.bare-server.ts). */
-function referencePlan(): TargetPlan {
-  const label = 'reference: bare fastify + @node-rs/jieba, 1 process (no logs, metrics, validation or deadlines)';
+/** What every reference does; what ours adds on top is the rest of a served request. */
+const BARE = 'fastify, the body used as it comes, the cutter called in place and the envelope answered';
+const OURS_ADDS = 'ours adds metrics, argument validation, deadlines, Server-Timing and the Host, Origin and API key checks';
+
+/**
+ * The jieba bench's references (jieba.bare-server.ts): the bare stack, then with the one log line per request
+ * that a served request must have, in one process and in the peer's layout of two: the floor under any server
+ * on this stack that logs its requests.
+ */
+function referencePlans(): TargetPlan[] {
   const script = join(repoRoot, 'dist', 'bench', 'jieba.bare-server.js');
-  return {
-    target: { id: 'reference', label, kind: 'reference', command: 'node dist/bench/jieba.bare-server.js PORT', status: 'ok', runs: [] },
-    spec: (port) => ({ name: label, command: process.execPath, args: [script, String(port)], cwd: repoRoot, readyLine: /bare server ready/, readyTimeoutMs: 30000 }),
-  };
+  const plan = (id: string, label: string, options: string[], description: string): TargetPlan => ({
+    target: { id, label, kind: 'reference', command: ['node dist/bench/jieba.bare-server.js PORT', ...options].join(' '), description, status: 'ok', runs: [] },
+    spec: (port) => ({ name: label, command: process.execPath, args: [script, String(port), ...options], cwd: repoRoot, readyLine: /bare server ready/, readyTimeoutMs: 30000 }),
+  });
+  return [
+    plan('reference', 'reference: bare fastify + @node-rs/jieba, 1 process (no logs, metrics, validation or deadlines)', [],
+      `${BARE}, its logger off; the floor under any server on this stack (${OURS_ADDS}, request ids and the access log)`),
+    plan('reference-log', 'reference with an access log, 1 process', ['--access-log'],
+      `${BARE}, plus a request id and one log line per request through the server's own logger (pino, to stderr); ${OURS_ADDS}`),
+    plan('reference-log-2', 'reference with an access log, 2 processes', ['--access-log', '--processes', '2'],
+      'the same in two processes sharing the port (node:cluster), the layout of the peer'),
+  ];
 }
 
 function peerPlan(): TargetPlan {
@@ -237,7 +252,7 @@ async function main(): Promise<void> {
     oursPlan('ours-1x2', 'ours, 1 process x 2 threads (default)', []),
     oursPlan('ours-2x1', 'ours, 2 processes x 1 thread', ['--use_multiprocess', '--workers', '2', '--threads', '1']),
     ...batchingOff,
-    ...(CASE.bench === 'jieba' ? [referencePlan()] : []),
+    ...(CASE.bench === 'jieba' ? referencePlans() : []),
     peerPlan(),
   ]) {
     targets.push(await runTarget(plan, generator, seconds));

@@ -22,6 +22,8 @@ export interface HttpTarget {
   /** reference: the bare stack with the same cutter (jieba bench only), what ours cannot beat. */
   kind: 'ours' | 'peer' | 'reference';
   command: string;
+  /** What a reference server does and leaves out, for the method. */
+  description?: string;
   /** The layout line the server printed at start, when it prints one. */
   layout?: string;
   status: 'ok' | 'not run' | 'failed';
@@ -207,9 +209,7 @@ export function lacDocSection(results: LacResults, file: string): string {
       `warm-up (discarded), then ${method.seconds} s measured. req/s counts 2xx answers; p50/p99 are ${percentileMethod(method.loadTool)}. ` +
       'Targets run one after another, never at the same time, all on 127.0.0.1.',
     ...ours.map((t) => `- ${t.label}: \`${t.command}\`, our CLI as a child process${t.layout ? `; it printed "${t.layout}"` : ''}.`),
-    ...reference.map((t) => `- ${t.label}: \`${t.command}\`: fastify with its logger off, the body used as it comes, the ` +
-      'cutter called in place and the envelope answered; the floor under any server on this stack (ours adds the access ' +
-      'log, metrics, argument validation, deadlines, request ids, Server-Timing and the API key check).'),
+    ...reference.map((t) => `- ${t.label}: \`${t.command}\`: ${t.description ?? 'the bare stack'}.`),
     ...peer.map((t) => `- ${t.label}: \`${t.command}\` in \`../shared/bench/peer\`: Flask under Gunicorn sync workers, ` +
       "PaddleHub Serving's own architecture, with jieba's part-of-speech cutter (a cheaper algorithm than LAC's BiGRU-CRF; " +
       'the same words on these texts, another tag set).'),

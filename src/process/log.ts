@@ -43,5 +43,19 @@ export function createLogger(setup: LogSetup = {}): Logger {
   // Written asynchronously (an access line per request must not cost a blocking write) and in batches: lines
   // gather up to LOG_BATCH_BYTES before one write, and what is pending is written every LOG_FLUSH_MS and when
   // the process exits (pino flushes it then), so a quiet server's lines still appear at once.
-  return pino(loggerOptions(level), setup.destination ?? pino.destination({ dest: 2, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS }));
+  return pino(loggerOptions(level), setup.destination ?? batchedStderr());
+}
+
+/**
+ * stderr through pino's own destination (which also writes what is pending when the process exits), in its
+ * buffer mode, fed each line as a Buffer. In its default text mode it measures the pending text again at every
+ * line (the byte length of a string that grows to kilobytes): about 2 us of each request's access line.
+ */
+function batchedStderr(): DestinationStream {
+  const stream = pino.destination({ dest: 2, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS, contentMode: 'buffer' });
+  return {
+    write: (line: string) => stream.write(Buffer.from(line) as unknown as string),
+    // logger.flush() reaches the destination through this.
+    flush: (done?: (error?: Error) => void) => stream.flush(done),
+  } as DestinationStream;
 }

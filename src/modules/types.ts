@@ -43,6 +43,12 @@ export interface ModuleContext {
 
 export interface CallContext {
   signal: AbortSignal;
+  /**
+   * Runs `listener` once when the request is given up (its timeout, its client gone), at once if it already
+   * was; answers what stops listening. For the framework's queues, which watch every request: unlike reading
+   * `signal`, it creates no AbortController. A context without it is watched through its signal.
+   */
+  onAbort?(listener: (reason: unknown) => void): () => void;
   /** Filled by the scheduler, for the reply's Server-Timing. */
   timing?: CallTiming;
   /** performance.now() time by which the request is answered (its timeout): the scheduler runs nothing for it after. */

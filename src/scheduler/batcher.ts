@@ -65,6 +65,8 @@ export interface CallTiming {
 
 export interface SubmitOptions {
   signal?: AbortSignal;
+  /** Preferred over `signal` where given (CallContext.onAbort): `signal` is then never read. */
+  onAbort?(listener: (reason: unknown) => void): () => void;
   timing?: CallTiming;
   /** performance.now() time by which the request must be answered; none of its items run after it. */
   deadline?: number;
@@ -158,7 +160,10 @@ export class Batcher<I extends BatchItem, R> {
    * Results for the items, in order; rejects at once when the queue cannot take them, when they cannot be
    * answered before the deadline, or when the signal fires.
    */
-  submit(items: I[], { signal, timing, deadline }: SubmitOptions = {}): Promise<R[]> {
+  submit(items: I[], options: SubmitOptions = {}): Promise<R[]> {
+    const { timing, deadline } = options;
+    // Where onAbort is offered, the signal is not read: a request context makes its signal on first read.
+    const signal = options.onAbort ? undefined : options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (items.length === 0) return Promise.resolve([]);
     const now = this.now();
@@ -195,7 +200,11 @@ export class Batcher<I extends BatchItem, R> {
         done: false,
         detach: () => {},
       };
-      if (signal) {
+      if (options.onAbort) {
+        entry.detach = options.onAbort((reason) => this.abandon(entry, reason));
+        // Given up already: the listener ran at once and answered it.
+        if (entry.done) return;
+      } else if (signal) {
         const onAbort = () => this.abandon(entry, signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
         entry.detach = () => signal.removeEventListener('abort', onAbort);

@@ -144,6 +144,44 @@ test("an aborted request's queued items never run; its caller is answered at onc
   await assert.rejects(batcher.submit(items('late', 1), { signal: controller.signal }), (e: unknown) => e === reason, 'an already aborted signal is refused');
 });
 
+test('a context with onAbort is watched through it, its signal never read; its listener goes with its answer', async () => {
+  const { batcher, calls, release } = harness();
+  const listeners = new Set<(reason: unknown) => void>();
+  const context = {
+    get signal(): AbortSignal {
+      throw new Error('the signal was read');
+    },
+    onAbort(listener: (reason: unknown) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const first = batcher.submit(items('a', 1));
+  const abandoned = batcher.submit(items('gone', 5), context);
+  const kept = batcher.submit(items('kept', 1), context);
+  assert.equal(listeners.size, 2);
+  const reason = new Error('client went away');
+  const [gone] = [...listeners];
+  gone!(reason);
+  await assert.rejects(abandoned, (e: unknown) => e === reason);
+  assert.equal(listeners.size, 1, 'the abandoned request stopped listening');
+  await release();
+  await first;
+  assert.deepEqual(await kept, ['r:kept0']);
+  assert.equal(listeners.size, 0, 'the answered request stopped listening');
+  assert.ok(!calls.flat().some((id) => id.startsWith('gone')), 'no item of the aborted request ran');
+});
+
+test('a context already given up is answered at once through onAbort; nothing of it is queued', async () => {
+  const { batcher, calls } = harness();
+  const reason = new Error('timed out');
+  const refused = batcher.submit(items('late', 3), { onAbort: (listener) => (listener(reason), () => {}) });
+  await assert.rejects(refused, (e: unknown) => e === reason);
+  assert.equal(batcher.queueLength, 0);
+  assert.equal(batcher.running, 0);
+  assert.deepEqual(calls, []);
+});
+
 test('one bad item fails only its own request, though it shared a call with others', async () => {
   const { batcher, release } = harness({ maxBatchSize: 8 });
   const first = batcher.submit(items('a', 1));

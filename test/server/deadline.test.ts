@@ -59,3 +59,39 @@ test('at the timeout: 504, and the signal aborted with it', async () => {
   await assert.rejects(running, (error: HubError) => error.http === 504);
   assert.equal((signal!.reason as HubError).http, 504);
 });
+
+test('onAbort hears the client leaving and the timeout without making a signal; a late listener runs at once', async () => {
+  const { reply, raw } = fakeReply();
+  const heard: number[] = [];
+  let context: CallContext | undefined;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const running = withDeadline(60, reply, timing(), async (call) => {
+    context = call;
+    call.onAbort!((reason) => heard.push((reason as HubError).http));
+    await held;
+    return 'answered';
+  });
+  assert.equal(raw.listenerCount('close'), 1, 'onAbort watches the client');
+  raw.emit('close');
+  assert.deepEqual(heard, [499]);
+  raw.emit('close');
+  assert.deepEqual(heard, [499], 'once');
+  context!.onAbort!((reason) => heard.push((reason as HubError).http + 1));
+  assert.deepEqual(heard, [499, 500], 'a listener added after the abort runs at once');
+  assert.equal((context!.signal.reason as HubError).http, 499, 'a signal read afterwards is aborted already');
+  release();
+  assert.equal(await running, 'answered');
+  assert.equal(raw.listenerCount('close'), 0, 'the client is no longer watched once answered');
+
+  const timed = fakeReply();
+  const reasons: number[] = [];
+  const timing504 = withDeadline(0.01, timed.reply, timing(), (call) => {
+    const stop = call.onAbort!(() => reasons.push(-1));
+    stop();
+    call.onAbort!((reason) => reasons.push((reason as HubError).http));
+    return new Promise<never>(() => {});
+  });
+  await assert.rejects(timing504, (error: HubError) => error.http === 504);
+  assert.deepEqual(reasons, [504], 'a listener that stopped listening is not called');
+});

@@ -1,6 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { getSession, releaseSession, renewSession } from '../../backends/onnx-session.js';
 import { collectGarbage } from '../../process/full-collection.js';
+import { isPacked, movePacked, unpackArrays, type PackedValues } from '../../scheduler/packed-arrays.js';
 
 // The thread side of the module contract: a module's infer file default-exports `defineInfer({...})`, and the
 // framework drives it in every inference thread. `open` runs once per thread per opened model (the framework
@@ -26,7 +27,8 @@ export interface InferSpec<Open, Model, Item, Out, Info = undefined> {
 /** The message an infer file's default export takes. */
 export type InferTask =
   | { op: 'open'; open: unknown }
-  | { op: 'run'; open: unknown; items: unknown[] }
+  /** Items as they are, or packed by the framework (scheduler/packed-arrays.ts): then the outputs go back packed too. */
+  | { op: 'run'; open: unknown; items: unknown[] | PackedValues }
   | { op: 'release'; open: unknown }
   | { op: 'renew'; open: unknown };
 
@@ -121,11 +123,15 @@ export function defineInfer<Open, Model, Item, Out, Info = undefined>(spec: Infe
       return spec.warmup ? spec.warmup(model, task.open as Open) : undefined;
     }
     // The model is read as the call is counted, in one step: a renewal waits for exactly the calls on the old one.
-    const call = entry.model.then((model) => spec.run(task.items as Item[], model, task.open as Open));
+    const packed = isPacked(task.items) ? task.items : undefined;
+    const items = (packed ? unpackArrays(packed) : task.items) as Item[];
+    const call = entry.model.then((model) => spec.run(items, model, task.open as Open));
     entry.running.add(call);
     entry.calls++;
     try {
-      return await call;
+      const outputs = await call;
+      // Anything but a list goes back as it is, for the main side to refuse.
+      return packed !== undefined && Array.isArray(outputs) ? movePacked(outputs) : outputs;
     } finally {
       entry.running.delete(call);
     }

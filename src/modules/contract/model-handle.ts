@@ -1,8 +1,8 @@
-import type { TransferListItem } from 'node:worker_threads';
 import { overridesFor } from '../../config/schedule.js';
 import { hubError } from '../../errors/catalogue.js';
 import { scheduleWith, type Batcher, type BatchItem } from '../../scheduler/batcher.js';
 import { modelBatcher } from '../../scheduler/model-batcher.js';
+import { isPacked, packArrays, unpackArrays } from '../../scheduler/packed-arrays.js';
 import type { CallContext, ModuleContext } from '../types.js';
 import type { InferFunction, InferTask } from './define-infer.js';
 
@@ -71,18 +71,6 @@ export function renewableModels(): RenewableModel[] {
   return [...openModels];
 }
 
-/** A typed array whose buffer is its own moves to the thread; a view into a larger buffer is copied (moving it would empty its neighbours). */
-function transfers(items: readonly unknown[]): TransferListItem[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const item of items) {
-    if (typeof item !== 'object' || item === null) continue;
-    for (const value of Object.values(item)) {
-      if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) buffers.add(value.buffer);
-    }
-  }
-  return [...buffers];
-}
-
 /** Opens a declared model in every thread with `open` (its warm-up runs there) and gives its handle. */
 export async function openModel<F extends InferFunction<unknown, unknown, unknown, unknown>>(
   name: string,
@@ -100,8 +88,10 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
   let renewal: Promise<number> | undefined;
   const execute = async (items: (Item & BatchItem)[]): Promise<Out[]> => {
     ranSinceRenewal = true;
-    const task: InferTask = { op: 'run', open, items };
-    const outputs = await pool.run<Out[]>(declaration.file, task, { transferList: transfers(items) });
+    const { packed, transfer } = packArrays(items);
+    const task: InferTask = { op: 'run', open, items: packed };
+    const answer = await pool.run<unknown>(declaration.file, task, { transferList: transfer });
+    const outputs = isPacked(answer) ? (unpackArrays(answer) as Out[]) : answer;
     if (!Array.isArray(outputs) || outputs.length !== items.length) {
       throw new Error(`${name}: the model answered ${Array.isArray(outputs) ? outputs.length : 'no list of'} outputs for ${items.length} items`);
     }

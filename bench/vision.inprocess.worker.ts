@@ -5,6 +5,7 @@
 // src/backends/onnx-session.ts as in the server: CPU, 1 intra-op thread (this thread has no pool data).
 
 import { workerData } from 'node:worker_threads';
+import { valueSymbol } from 'piscina';
 import { pino } from 'pino';
 import { findModule } from '../src/modules/registry.js';
 import type { InstallResult, ModuleContext } from '../src/modules/types.js';
@@ -33,9 +34,13 @@ function taskOf(file: string) {
   return task;
 }
 
+const moved = (answer: unknown) =>
+  typeof answer === 'object' && answer !== null && valueSymbol in answer ? (answer as Record<symbol, unknown>)[valueSymbol] : answer;
+
 const pool = {
   threads: 1,
-  run: async (file: string, payload: unknown) => (await taskOf(file))(payload),
+  // An answer marked to be moved is unwrapped here, as piscina does before it posts it.
+  run: async (file: string, payload: unknown) => moved(await (await taskOf(file))(payload)),
   broadcast: async (file: string, payload: unknown) => [await (await taskOf(file))(payload)],
 };
 const context: ModuleContext = { initArgs: {}, pool: pool as unknown as InferencePool, log: pino({ level: 'silent' }) };

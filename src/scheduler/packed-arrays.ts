@@ -37,7 +37,9 @@ function typeIndex(value: unknown): number {
   return -1;
 }
 
-const packable = (value: unknown): value is Typed => typeIndex(value) >= 0 && (value as Typed).byteLength <= PACK_MAX_BYTES;
+/** Small, and over memory of its own: an array over a SharedArrayBuffer is cloned as it is, still shared. */
+const packable = (value: unknown): value is Typed =>
+  typeIndex(value) >= 0 && (value as Typed).byteLength <= PACK_MAX_BYTES && (value as Typed).buffer instanceof ArrayBuffer;
 const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /** A typed array that is the whole of its buffer moves; a view into a larger buffer is copied (moving it would empty its neighbours). */

@@ -72,3 +72,13 @@ test('only what packArrays made is taken for packed', () => {
   assert.equal(isPacked({ values: [], table: [], keys: [], buffer: 'x' }), false);
   assert.equal(isPacked(packArrays([Int8Array.of(1), Int8Array.of(2)]).packed), true);
 });
+
+test('an array over shared memory is left as it is and stays shared across the message', async () => {
+  const shared = new Int32Array(new SharedArrayBuffer(16));
+  const { packed, transfer } = packArrays([{ flags: shared, ids: Int32Array.of(1) }, { ids: Int32Array.of(2) }]);
+  assert.equal(packed.table.length / 5, 2, 'only the two ids are packed');
+  const received = unpackArrays((await roundTrip(packed, transfer)) as typeof packed) as { flags?: Int32Array; ids: Int32Array }[];
+  Atomics.store(received[0]!.flags!, 0, 42);
+  assert.equal(Atomics.load(shared, 0), 42, 'the same memory on both sides');
+  assert.deepEqual([received[0]!.ids[0], received[1]!.ids[0]], [1, 2]);
+});

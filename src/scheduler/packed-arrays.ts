@@ -48,7 +48,10 @@ function ownBuffer(value: unknown): ArrayBuffer | undefined {
   return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value.buffer : undefined;
 }
 
-/** The values ready for postMessage, and what to list in its transfer list. The values themselves are not changed. */
+/**
+ * The values ready for postMessage, and what to list in its transfer list. Packing changes none of them; the
+ * message then takes away the large arrays the list moves (a small array is copied, so it stays usable here).
+ */
 export function packArrays(values: readonly unknown[]): { packed: PackedValues; transfer: TransferListItem[] } {
   let bytes = 0;
   let count = 0;

@@ -55,26 +55,19 @@ function ownBuffer(value: unknown): ArrayBuffer | undefined {
 export function packArrays(values: readonly unknown[]): { packed: PackedValues; transfer: TransferListItem[] } {
   let bytes = 0;
   let count = 0;
-  const measure = (value: unknown) => {
-    if (!packable(value)) return;
-    bytes = aligned(bytes) + value.byteLength;
+  eachField(values, (field) => {
+    if (!packable(field)) return;
+    bytes = aligned(bytes) + field.byteLength;
     count++;
-  };
-  for (const value of values) {
-    if (isPlainObject(value)) for (const key in value) measure(value[key]);
-    else measure(value);
-  }
+  });
   const transfer = new Set<ArrayBuffer>();
-  const large = (value: unknown) => {
-    const own = ArrayBuffer.isView(value) && !packable(value) ? ownBuffer(value) : undefined;
+  const large = (field: unknown) => {
+    const own = ArrayBuffer.isView(field) && !packable(field) ? ownBuffer(field) : undefined;
     if (own) transfer.add(own);
   };
   // A lone small array gains nothing from packing: it crosses as it is.
   if (count < 2) {
-    for (const value of values) {
-      if (isPlainObject(value)) for (const key in value) large(value[key]);
-      else large(value);
-    }
+    eachField(values, large);
     return { packed: { values: [...values], buffer: null, table: [], keys: [] }, transfer: [...transfer] };
   }
 
@@ -83,44 +76,38 @@ export function packArrays(values: readonly unknown[]): { packed: PackedValues; 
   const table: number[] = [];
   const keys: string[] = [];
   const keyIndex = new Map<string, number>();
+  const out = [...values];
   let offset = 0;
-  const put = (value: Typed, valueIndex: number, key: string | undefined) => {
+  eachField(values, (field, i, key) => {
+    if (!packable(field)) return large(field);
     offset = aligned(offset);
-    into.set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength), offset);
+    into.set(new Uint8Array(field.buffer, field.byteOffset, field.byteLength), offset);
     let k = -1;
-    if (key !== undefined) {
+    if (key === undefined) {
+      out[i] = null;
+    } else {
       k = keyIndex.get(key) ?? keys.length;
       if (k === keys.length) {
         keys.push(key);
         keyIndex.set(key, k);
       }
+      // The caller's object stays as it is: the message carries a copy without the packed field.
+      if (out[i] === values[i]) out[i] = { ...(values[i] as Record<string, unknown>) };
+      (out[i] as Record<string, unknown>)[key] = null;
     }
-    table.push(valueIndex, k, typeIndex(value), offset, value.length);
-    offset += value.byteLength;
-  };
-  const out = values.map((value, i) => {
-    if (packable(value)) {
-      put(value, i, undefined);
-      return null;
-    }
-    if (!isPlainObject(value)) {
-      large(value);
-      return value;
-    }
-    let copy: Record<string, unknown> | undefined;
-    for (const key in value) {
-      const field = value[key];
-      if (packable(field)) {
-        put(field, i, key);
-        (copy ??= { ...value })[key] = null;
-      } else {
-        large(field);
-      }
-    }
-    return copy ?? value;
+    table.push(i, k, typeIndex(field), offset, field.length);
+    offset += field.byteLength;
   });
   transfer.add(buffer);
   return { packed: { values: out, buffer, table, keys }, transfer: [...transfer] };
+}
+
+/** Each value, or each property of a value that is a plain object (items are), with where it is. */
+function eachField(values: readonly unknown[], visit: (field: unknown, index: number, key: string | undefined) => void): void {
+  values.forEach((value, index) => {
+    if (isPlainObject(value)) for (const key in value) visit(value[key], index, key);
+    else visit(value, index, undefined);
+  });
 }
 
 /** The values as they were packed: each packed array a view into the one buffer. */

@@ -4,10 +4,12 @@ import type { LacBatch } from './pipeline.js';
 import { ViterbiDecoder } from './viterbi.js';
 import { Tensor } from 'onnxruntime-node';
 import { packBatch } from './pipeline.js';
+import { runByLength } from './length-groups.js';
 
 // LAC's model call, the one every path makes: the inference threads of lac, jieba_paddle and senta_bilstm
 // (tagger.infer.ts) and, in process, the install check and the benchmark's limit (lac-runner.ts). A call's
-// pieces are padded with the OOV id into one batch, the BiGRU scores them, and Viterbi decodes each row.
+// pieces are padded with the OOV id into batches of near-equal length, the BiGRU scores them, and Viterbi
+// decodes each row.
 
 /**
  * ONNX Runtime's CPU arena stays on; what a call at the element budget reserves in it (about 34 MB per thread)
@@ -52,7 +54,7 @@ async function runBatch({ session, decoder }: LacNetwork, batch: LacBatch): Prom
   }
 }
 
-/** One model call over pieces (character ids): tag ids per piece, in order. */
+/** One model call over pieces (character ids), run in groups of near-equal length: tag ids per piece, in order. */
 export function tagPieces(network: LacNetwork, pieces: readonly Int32Array[]): Promise<Int32Array[]> {
-  return runBatch(network, packBatch(pieces, network.oovId));
+  return runByLength(pieces, (group) => runBatch(network, packBatch(group, network.oovId)));
 }

@@ -14,8 +14,8 @@ import { convertLacDirectory } from '../src/artifacts/convert/paddle/lac-convert
 import { LAC_DIR_ENV, LAC_SYSTEM_DIR } from '../src/modules/lac/manifest.js';
 import { findLacDir } from '../src/modules/lac/weights.js';
 import { regenerateBenchmarksDoc, repoRoot, resultsDir, resultsFileName } from './docs.js';
-import { measureLimit } from './lac.limit.js';
-import { lacConsoleReport, lacRatios, type HttpTarget, type LacResults } from './lac.report.js';
+import { measureLimit, type LimitGrouping } from './lac.limit.js';
+import { lacConsoleReport, lacRatios, limitLabel, type HttpTarget, type LacResults } from './lac.report.js';
 import { chooseLoadGenerator, loadGeneratorLine, measuredRun, type LoadGenerator } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
 import { leastDisturbed, measuredSeconds } from './lib/disturbance.js';
@@ -24,7 +24,8 @@ import { freePort, startServer, which, type RunningServer, type ServerSpec } fro
 
 const CONCURRENCIES = [1, 16, 32, 64];
 const WARMUP_SECONDS = 2;
-const LIMIT_THREADS = [1, 2];
+/** The network at batch 64 on 1 and 2 threads (what the targets are set against), then the server's length groups on 2. */
+const LIMIT_PLANS: { threads: number; grouping: LimitGrouping }[] = [{ threads: 1, grouping: 'batch64' }, { threads: 2, grouping: 'batch64' }, { threads: 2, grouping: 'by-length' }];
 const TEXTS = ['今天是个好日子', '天气预报说今天要下雨'];
 const EXPECTED_WORDS = [['今天', '是', '个', '好日子'], ['天气预报', '说', '今天', '要', '下雨']];
 const PEER_DIR = join(repoRoot, '..', 'shared', 'bench', 'peer');
@@ -221,9 +222,9 @@ async function runLimit(seconds: number): Promise<LacResults['limit']> {
   const limit: LacResults['limit'] = { status: 'ok', source, runs: [] };
   try {
     const artifacts = await convertLacDirectory(source);
-    for (const threads of LIMIT_THREADS) {
-      log(`in-process limit: ${threads} thread(s)`);
-      const run = await leastDisturbed(`${threads} thread(s)`, () => measureLimit(artifacts, TEXTS, threads, WARMUP_SECONDS, seconds, checkWords),
+    for (const { threads, grouping } of LIMIT_PLANS) {
+      log(`${limitLabel({ threads, grouping })}`);
+      const run = await leastDisturbed(`${threads} thread(s), ${grouping}`, () => measureLimit(artifacts, TEXTS, threads, WARMUP_SECONDS, seconds, checkWords, grouping),
         (r) => r.cpu.otherPct, log);
       limit.runs.push(run);
       log(`  ${run.callsPerSecond} calls/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms`);

@@ -2,13 +2,13 @@
 // layouts and the peer, with the in-process limit as dashed lines. Plain SVG written here (no chart library):
 // two panels, shared legend, log-scaled concurrency axis.
 
-import type { LacResults } from './lac.report.js';
+import { limitLabel, type LacResults } from './lac.report.js';
 
 const WIDTH = 900;
 const HEIGHT = 420;
 const PANEL = { width: 360, height: 230, top: 60, left: [80, 530] };
 const COLOURS = ['#0072B2', '#009E73', '#D55E00', '#CC79A7'];
-const LIMIT_COLOURS = ['#999999', '#444444'];
+const LIMIT_COLOURS = ['#999999', '#444444', '#bbbbbb'];
 
 interface Series {
   label: string;
@@ -83,10 +83,9 @@ function legend(series: Series[]): string {
 export function lacChartSvg(results: LacResults): string {
   const targets = results.targets.filter((t) => t.status === 'ok' && t.runs.length > 0);
   const limits = results.limit.status === 'ok' ? results.limit.runs : [];
-  const limitLabel = (threads: number) => `in-process limit, ${threads} thread${threads > 1 ? 's' : ''}`;
   const pick = (value: (r: LacResults['targets'][number]['runs'][number]) => number, limitValue: (l: LacResults['limit']['runs'][number]) => number): Series[] => [
     ...targets.map((t, i) => ({ label: t.label, colour: COLOURS[i % COLOURS.length]!, points: t.runs.map((r) => [r.connections, value(r)] as [number, number]) })),
-    ...limits.map((l, i) => ({ label: limitLabel(l.threads), colour: LIMIT_COLOURS[i % LIMIT_COLOURS.length]!, points: [], level: limitValue(l) })),
+    ...limits.map((l, i) => ({ label: limitLabel(l), colour: LIMIT_COLOURS[i % LIMIT_COLOURS.length]!, points: [], level: limitValue(l) })),
   ];
   const throughput = pick((r) => r.rps, (l) => l.callsPerSecond);
   const p99 = pick((r) => r.p99Ms, (l) => l.p99Ms);

@@ -12,6 +12,8 @@ export interface LimitWorkerData {
   texts: string[];
   /** Requests' worth of texts per call: the server batches across requests, so the limit does too. */
   copies: number;
+  /** Rows of a call in length groups, as the server runs them; false: one padded call (the network at batch 64). */
+  lengthGroups: boolean;
 }
 
 const data = workerData as LimitWorkerData;
@@ -19,9 +21,9 @@ const runner = await LacRunner.create(data.artifacts, sessionOptions({ kind: 'cp
 
 const batch = Array.from({ length: data.copies }, () => data.texts).flat();
 
-/** `copies` requests' texts through the server's pipeline in one go (one model call at 64 short texts). */
+/** `copies` requests' texts through the server's pipeline in one go (64 short texts: one model call, or its length groups). */
 async function call(): Promise<string[][]> {
-  const results = await runner.run(batch);
+  const results = await runner.run(batch, { lengthGroups: data.lengthGroups });
   return results.slice(0, data.texts.length).map((r) => r.word);
 }
 

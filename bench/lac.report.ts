@@ -14,7 +14,15 @@ export interface HttpRun extends LoadResult {
   attempts: number;
 }
 
-export type LimitRun = LimitResult & { attempts: number };
+/** Results from before length groups have no `grouping`: their calls were one padded batch. */
+export type LimitRun = Omit<LimitResult, 'grouping'> & { grouping?: LimitResult['grouping']; attempts: number };
+
+/** The network at batch 64 (one padded call), what the targets are set against. */
+const batch64 = (r: Pick<LimitRun, 'grouping'>) => (r.grouping ?? 'batch64') === 'batch64';
+
+export function limitLabel(r: Pick<LimitRun, 'threads' | 'grouping'>): string {
+  return `in-process limit, ${r.threads} thread${r.threads > 1 ? 's' : ''}${batch64(r) ? '' : ', length groups'}`;
+}
 
 export interface HttpTarget {
   id: string;
@@ -41,6 +49,8 @@ export interface LacRatio {
   vsPeer?: number;
   vsLimit1?: number;
   vsLimit2?: number;
+  /** ours / the limit on 2 threads with the server's length groups (absent before them). */
+  vsLimitGrouped?: number;
   /** This layout / our default layout (the first of ours), same concurrency. */
   vsDefault?: number;
 }
@@ -68,8 +78,9 @@ const ratio = (a: number, b: number | undefined) => (b && b > 0 ? Math.round((10
 /** ours / peer at the same concurrency, ours / in-process limit (1 and 2 threads), all from this run. */
 export function lacRatios(results: Omit<LacResults, 'ratios'>): LacRatio[] {
   const peer = results.targets.find((t) => t.kind === 'peer' && t.status === 'ok');
-  const limit1 = results.limit.runs.find((r) => r.threads === 1)?.callsPerSecond;
-  const limit2 = results.limit.runs.find((r) => r.threads === 2)?.callsPerSecond;
+  const limit1 = results.limit.runs.find((r) => r.threads === 1 && batch64(r))?.callsPerSecond;
+  const limit2 = results.limit.runs.find((r) => r.threads === 2 && batch64(r))?.callsPerSecond;
+  const limitGrouped = results.limit.runs.find((r) => r.threads === 2 && !batch64(r))?.callsPerSecond;
   const out: LacRatio[] = [];
   const ours = results.targets.filter((t) => t.kind === 'ours' && t.status === 'ok');
   const defaultLayout = ours[0];
@@ -85,6 +96,7 @@ export function lacRatios(results: Omit<LacResults, 'ratios'>): LacRatio[] {
         vsPeer: ratio(run.rps, peerRun?.rps),
         vsLimit1: ratio(run.rps, limit1),
         vsLimit2: ratio(run.rps, limit2),
+        vsLimitGrouped: ratio(run.rps, limitGrouped),
         vsDefault: ratio(run.rps, defaultRun?.rps),
       });
     }
@@ -111,7 +123,7 @@ function throughputRows(results: LacResults): string[][] {
   }
   if (results.limit.status !== 'ok') rows.push(['in-process limit', '-', results.limit.status, '', '', '', '', '']);
   for (const l of results.limit.runs) {
-    rows.push([`in-process limit, ${l.threads} thread${l.threads > 1 ? 's' : ''}`, '-', num(l.callsPerSecond, 0), num(l.p50Ms, 2), num(l.p99Ms, 2), '-',
+    rows.push([limitLabel(l), '-', num(l.callsPerSecond, 0), num(l.p50Ms, 2), num(l.p99Ms, 2), '-',
       `${l.cpu.processPct} (-) / - / ${l.cpu.otherPct} / ${idle(l.cpu.processPct + l.cpu.otherPct)}`, cpuPerRequest(l.cpu.processPct, l.callsPerSecond)]);
   }
   return rows;
@@ -140,16 +152,17 @@ function disturbed(results: LacResults): string[] {
     if (line) notes.push(line);
   };
   for (const t of results.targets) for (const r of t.runs) note(`${t.label}, c=${r.connections}`, r.cpu.otherPct, r.cpu.otherTop, r.attempts);
-  for (const l of results.limit.runs) note(`in-process limit, ${l.threads} thread(s)`, l.cpu.otherPct, l.cpu.otherTop, l.attempts);
+  for (const l of results.limit.runs) note(limitLabel(l), l.cpu.otherPct, l.cpu.otherTop, l.attempts);
   return notes;
 }
 
 function ratioRows(results: LacResults): string[][] {
   const label = (id: string) => results.targets.find((t) => t.id === id)?.label ?? id;
-  return results.ratios.map((r) => [label(r.target), String(r.connections), x(r.vsPeer), x(r.vsLimit1), x(r.vsLimit2), x(r.vsDefault)]);
+  return results.ratios.map((r) => [label(r.target), String(r.connections), x(r.vsPeer), x(r.vsLimit1), x(r.vsLimit2), x(r.vsLimitGrouped), x(r.vsDefault)]);
 }
 
-const RATIO_HEADERS = ['target', 'conc.', 'target / peer', 'target / limit 1 thread', 'target / limit 2 threads', 'target / our default layout'];
+const RATIO_HEADERS = ['target', 'conc.', 'target / peer', 'target / limit 1 thread', 'target / limit 2 threads',
+  'target / limit 2 threads, length groups', 'target / our default layout'];
 
 function memoryRows(results: LacResults): string[][] {
   return results.targets.filter((t) => t.memory).map((t) => [
@@ -218,7 +231,10 @@ export function lacDocSection(results: LacResults, file: string): string {
       `${results.limit.source ? ` from \`${results.limit.source}\`` : ''}, with the server's session options (1 intra-op ` +
       'thread) and the server\'s pipeline, called in a loop. One call = 32 requests\' texts (64 short texts, one model call of 64 ' +
       'rows, as the server\'s batcher forms under load); no HTTP, no JSON, no hand-off between threads. First 1 thread, then 2 ' +
-      'worker threads with a runner each (the 2-core ceiling). Its req/s column is calls/s x 32, its latency one call.',
+      'worker threads with a runner each (the 2-core ceiling). Its req/s column is calls/s x 32, its latency one call.' +
+      (results.limit.runs.some((r) => !batch64(r)) ? ' The 64 rows run as one padded batch (the network at batch 64, what the ' +
+        'targets are set against) and, in the row marked "length groups", in groups of near-equal length as the server\'s ' +
+        'inference threads run them (here a call of 10-character and one of 7-character rows).' : ''),
     ]),
     '- CPU column: % of one core during the measured window (200 = both cores of this machine): the server\'s process ' +
       'tree, in brackets its busiest main thread (the one that parses HTTP and JSON in a Node server; near 100 it is the ' +

@@ -31,3 +31,24 @@ test('the doc names the reference and what it leaves out', () => {
   assert.match(doc, /- reference: `reference`: fastify alone\./);
   assert.match(doc, /\| reference \| 64 \| 4\.80x \|/);
 });
+
+test('ours against the limit: the network at batch 64 on 1 and 2 threads, and the length groups on 2 in a column of their own', () => {
+  const limitRun = (threads: number, callsPerSecond: number, grouping?: 'batch64' | 'by-length') =>
+    ({ threads, callsPerSecond, p50Ms: 1, p99Ms: 2, calls: 10, seconds: 1, attempts: 1, cpu: { processPct: 100, otherPct: 0 }, ...(grouping ? { grouping } : {}) });
+  const lac = {
+    ...results,
+    bench: 'lac',
+    targets: [target('ours', 'ours', 6_000)],
+    limit: { status: 'ok', runs: [limitRun(1, 6_000, 'batch64'), limitRun(2, 12_000, 'batch64'), limitRun(2, 15_000, 'by-length')] },
+  } as unknown as Omit<LacResults, 'ratios'>;
+  assert.deepEqual(lacRatios(lac).map((r) => [r.vsLimit1, r.vsLimit2, r.vsLimitGrouped]), [[1, 0.5, 0.4]]);
+  const doc = lacDocSection({ ...lac, ratios: lacRatios(lac) }, 'lac-x.json');
+  assert.match(doc, /\| in-process limit, 2 threads, length groups \| - \| 15,000 \|/);
+  assert.match(doc, /\| ours \| 64 \| - \| 1\.00x \| 0\.50x \| 0\.40x \| 1\.00x \|/);
+  // Results from before length groups: their limit runs were one padded batch.
+  const older = { ...lac, limit: { status: 'ok', runs: [limitRun(1, 6_000), limitRun(2, 12_000)] } } as unknown as Omit<LacResults, 'ratios'>;
+  assert.deepEqual(lacRatios(older).map((r) => [r.vsLimit1, r.vsLimit2, r.vsLimitGrouped]), [[1, 0.5, undefined]]);
+  const olderDoc = lacDocSection({ ...older, ratios: lacRatios(older) }, 'lac-y.json');
+  assert.doesNotMatch(olderDoc, /in-process limit, 2 threads, length groups|the row marked/);
+  assert.match(olderDoc, /\| ours \| 64 \| - \| 1\.00x \| 0\.50x \| - \| 1\.00x \|/);
+});

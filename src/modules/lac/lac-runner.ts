@@ -1,6 +1,6 @@
 // In-process LAC for the install check and the benchmark's limit: the converted network in a session of this
-// thread with the server's options, run by the very functions its inference threads run (tagPieces: padding
-// with the OOV id, the BiGRU, Viterbi), behind its pipeline (q2b, pieces longest first, calls of its default
+// thread with the server's options, run by the very functions its inference threads run (tagPieces: length
+// groups padded with the OOV id, the BiGRU, Viterbi), behind its pipeline (q2b, pieces longest first, calls of its default
 // rows and elements), so what is checked and measured is what the server answers.
 
 import * as ort from 'onnxruntime-node';
@@ -14,6 +14,8 @@ import type { UserDict } from './user-dict.js';
 export interface LacRunOptions {
   userDict?: UserDict;
   limits?: LacLimits;
+  /** false: each call's pieces padded into one batch, not run in length groups as the server runs them. */
+  lengthGroups?: boolean;
 }
 
 export class LacRunner {
@@ -31,7 +33,7 @@ export class LacRunner {
   /** One result per text, in order, exactly as the server computes it. */
   async run(texts: readonly string[], options: LacRunOptions = {}): Promise<LacSegmentation[]> {
     const limits = options.limits ?? LAC_DEFAULT_LIMITS;
-    const run = sequentialPieces(limits, (pieces) => tagPieces(this.network, pieces));
+    const run = sequentialPieces(limits, (pieces) => tagPieces(this.network, pieces, options.lengthGroups ?? true));
     return analyseTexts(texts, this.artifacts, limits.maxPieceChars, run, options.userDict);
   }
 

@@ -24,10 +24,17 @@ export interface BatcherOptions {
   /**
    * A call starts beside one in flight only when the waiting items hold a whole call's element budget. Calls
    * of little work (LAC on short texts) then go one at a time, bigger, and the other cores stay with the event
-   * loop that cuts and answers the texts; long texts still take every thread. Batching off keeps every thread,
-   * and a single thread keeps its waiting call (modelBatcher).
+   * loop that cuts and answers the texts; long texts still take every thread. Batching off keeps every thread.
+   * The next call is formed shortly before a lone call's expected end and waits behind it on its thread
+   * (WAITING_CALL_LEAD_MS), so that thread does not idle until the event loop hears of the end.
    */
   spreadWhenFull?: boolean;
+}
+
+/** Where a call runs (pool.ts Placement): the pool notes its thread; `after` asks for an earlier call's thread. */
+export interface CallPlacement {
+  thread?: number;
+  after?: CallPlacement;
 }
 
 /** A model's defaults with the options the server was started with (unset ones keep the default). */
@@ -43,8 +50,8 @@ export interface BatchItem {
   key?: string;
 }
 
-/** Runs one model call: one result per item, in order. */
-export type ExecuteBatch<I, R> = (items: I[]) => Promise<R[]>;
+/** Runs one model call: one result per item, in order; `placement` is for the pool (pool.ts RunOptions). */
+export type ExecuteBatch<I, R> = (items: I[], placement: CallPlacement) => Promise<R[]>;
 
 export interface BatchStats {
   /** Rows of a call as it is dispatched. */
@@ -106,6 +113,13 @@ interface Waiting<I, R> {
   detach(): void;
 }
 
+/** A call dispatched and not finished: since when it runs (unknown while it waits behind another call). */
+interface InFlight {
+  placement: CallPlacement;
+  since?: number;
+  behind?: InFlight;
+}
+
 /** The items' sizes, summed. */
 function sizeOf(items: readonly BatchItem[]): number {
   let total = 0;
@@ -118,6 +132,14 @@ const IN_TURN = 16;
 
 /** Shortest time a measure of the rate spans while calls keep running: long enough to hold several calls. */
 const RATE_WINDOW_MS = 250;
+
+/**
+ * With spreadWhenFull, how long before a lone call's expected end the next call is formed and sent to wait
+ * behind it on its thread. Sent when the call ends, it would reach the thread only once the event loop, busy
+ * with requests, hears of that end, and the thread would idle meanwhile; formed earlier, it would hold fewer
+ * of the items still arriving.
+ */
+const WAITING_CALL_LEAD_MS = 1;
 
 export class Batcher<I extends BatchItem, R> {
   private readonly waiting: Waiting<I, R>[] = [];
@@ -136,6 +158,10 @@ export class Batcher<I extends BatchItem, R> {
   /** The current measure of the rate: since when calls have been running, and the size finished since. */
   private windowStart = 0;
   private windowSize = 0;
+  private readonly calls = new Set<InFlight>();
+  /** Milliseconds a call runs on its thread (from its start, or from the end of the call it waited behind), smoothed. */
+  private runMs = 0;
+  private waitingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: BatcherOptions,
@@ -262,10 +288,26 @@ export class Batcher<I extends BatchItem, R> {
     }
   }
 
-  /** Whether a call may start beside those in flight (see spreadWhenFull). */
+  /** Whether a call may start beside those in flight (see spreadWhenFull), or wait behind a lone one near its end. */
   private worthAnotherCall(): boolean {
     const { spreadWhenFull, maxBatchSize, maxElements } = this.options;
-    return this.inflight === 0 || !spreadWhenFull || maxBatchSize === 1 || this.queuedSize >= maxElements;
+    return this.inflight === 0 || !spreadWhenFull || maxBatchSize === 1 || this.queuedSize >= maxElements || this.loneCallNearEnd() !== undefined;
+  }
+
+  /** The one call in flight once it is within WAITING_CALL_LEAD_MS of its expected end; until then a timer waits for that. */
+  private loneCallNearEnd(): InFlight | undefined {
+    if (this.calls.size !== 1 || this.runMs === 0) return undefined;
+    const [lone] = this.calls;
+    if (lone?.since === undefined) return undefined;
+    const wait = lone.since + this.runMs - WAITING_CALL_LEAD_MS - this.now();
+    if (wait <= 0) return lone;
+    if (!this.waitingTimer) {
+      this.waitingTimer = setTimeout(() => {
+        this.waitingTimer = undefined;
+        this.pump();
+      }, wait);
+    }
+    return undefined;
   }
 
   /** Whether to call now or wait for companions (a full call, or the oldest item waited long enough). */
@@ -330,6 +372,10 @@ export class Batcher<I extends BatchItem, R> {
       this.windowSize = 0;
     }
     const size = sizeOf(taken.map((t) => t.entry.items[t.index]!));
+    // Under spreadWhenFull a call beside a lone one waits behind it, on its thread, unless the queue is full.
+    const lone = this.options.spreadWhenFull && this.queuedSize + size < this.options.maxElements ? this.loneCallNearEnd() : undefined;
+    const call: InFlight = lone ? { placement: { after: lone.placement }, behind: lone } : { placement: {}, since: now };
+    this.calls.add(call);
     this.inflight++;
     this.runningSize += size;
     let ended = false;
@@ -340,13 +386,23 @@ export class Batcher<I extends BatchItem, R> {
       ended = true;
       this.inflight--;
       this.runningSize -= size;
-      const ms = this.now() - now;
+      const endedAt = this.now();
+      const ms = endedAt - now;
       this.callMs = this.callMs === 0 ? ms : 0.8 * this.callMs + 0.2 * ms;
+      this.calls.delete(call);
+      // A call that waited behind this one runs from now.
+      for (const other of this.calls) {
+        if (other.behind !== call) continue;
+        other.behind = undefined;
+        other.since = endedAt;
+      }
+      const runMs = endedAt - (call.since ?? now);
+      this.runMs = this.runMs === 0 ? runMs : 0.8 * this.runMs + 0.2 * runMs;
       this.measure(ran);
       this.pump();
     };
     // run() settles every request it holds itself; a throw past it must not leave the call counted as in flight.
-    void this.run(taken, requests, end).catch(() => size).then(end);
+    void this.run(taken, requests, call.placement, end).catch(() => size).then(end);
   }
 
   /**
@@ -373,13 +429,14 @@ export class Batcher<I extends BatchItem, R> {
   private async run(
     taken: { entry: Waiting<I, R>; index: number }[],
     requests: Set<Waiting<I, R>>,
+    placement: CallPlacement = {},
     ranAll: (ran: number) => void = () => {},
   ): Promise<number> {
     const live = taken.filter((t) => !t.entry.done);
     if (live.length === 0) return 0;
     const items = live.map((t) => t.entry.items[t.index]!);
     try {
-      const results = await this.execute(items);
+      const results = await this.execute(items, placement);
       ranAll(sizeOf(items));
       live.forEach((t, i) => this.deliver(t.entry, t.index, results[i]!));
       return sizeOf(items);

@@ -16,9 +16,7 @@ export function modelBatcher<I extends { size: number; key?: string }, R>(
 ): Batcher<I, R> {
   // The metrics hook needs the batcher (it reads its queue); the batcher needs the hook: forward to it.
   let stats: BatchStats = {};
-  // With one thread there is no second thread to spare: its waiting call keeps it busy between calls.
-  const spreadWhenFull = options.spreadWhenFull === true && pool.threads > 1;
-  const batcher = new Batcher<I, R>({ ...options, spreadWhenFull, concurrency: pool.threads * 2 }, execute, overloadRefusal(name), {
+  const batcher = new Batcher<I, R>({ ...options, concurrency: pool.threads * 2 }, execute, overloadRefusal(name), {
     onBatch: (rows, requests) => stats.onBatch?.(rows, requests),
     onQueueWait: (seconds) => stats.onQueueWait?.(seconds),
     onRefused: (reason) => stats.onRefused?.(reason),

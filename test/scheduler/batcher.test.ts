@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Batcher, DeadlinePassed, type BatcherOptions, type RefusalReason } from '../../src/scheduler/batcher.js';
+import { Batcher, DeadlinePassed, type BatcherOptions, type CallPlacement, type RefusalReason } from '../../src/scheduler/batcher.js';
 
 // The batcher's rules, with a model call written in the test: calls are recorded and held open by a gate,
 // so the tests count what was merged and in which order, and never depend on timing. Deadlines are on a clock
@@ -17,11 +17,13 @@ const items = (prefix: string, n: number, size = 1) => Array.from({ length: n },
 
 function harness(options: Partial<BatcherOptions> = {}, clock?: { ms: number }) {
   const calls: string[][] = [];
+  const placements: CallPlacement[] = [];
   const counts = { expired: 0, refused: [] as RefusalReason[] };
   const gates: (() => void)[] = [];
   let holding = true;
-  const execute = async (batch: Item[]) => {
+  const execute = async (batch: Item[], placement: CallPlacement) => {
     calls.push(batch.map((i) => i.id));
+    placements.push(placement);
     if (batch.some((i) => i.id.startsWith('bad'))) throw new Error('bad item');
     if (holding) await new Promise<void>((resolve) => gates.push(resolve));
     return batch.map((i) => `r:${i.id}`);
@@ -40,7 +42,7 @@ function harness(options: Partial<BatcherOptions> = {}, clock?: { ms: number }) 
     gates.shift()?.();
     await new Promise((r) => setImmediate(r));
   };
-  return { batcher, calls, counts, release, openOne };
+  return { batcher, calls, placements, counts, release, openOne };
 }
 
 test('concurrent requests share calls and each gets its own results, in order', async () => {
@@ -104,6 +106,36 @@ test('spreadWhenFull: a second call starts beside the first only once a whole ca
   assert.equal((await small).length, 6);
   assert.equal((await long).length, 2);
   assert.equal(calls.flat().length, 9);
+});
+
+test('spreadWhenFull: shortly before a lone call should end, the next is formed and sent to wait behind it, on its thread', async () => {
+  const clock = { ms: 0 };
+  const { batcher, calls, placements, openOne, release } = harness({ maxBatchSize: 4, maxElements: 40, concurrency: 4, spreadWhenFull: true, maxQueueSize: 1000 }, clock);
+  const tick = () => new Promise((r) => setImmediate(r));
+  // A first call teaches the batcher how long a call runs: 10 ms on the clock.
+  const first = batcher.submit(items('a', 1));
+  await tick();
+  clock.ms = 10;
+  await openOne();
+  assert.deepEqual(await first, ['r:a0']);
+  const second = batcher.submit(items('b', 1));
+  const third = batcher.submit(items('c', 2));
+  await tick();
+  assert.deepEqual(calls.slice(1), [['b0']], 'a lone call runs; what came after it waits');
+  clock.ms = 18;
+  const fourth = batcher.submit(items('d', 1));
+  await tick();
+  assert.equal(calls.length, 2, 'at 8 of its expected 10 ms, the lone call is not near its end');
+  clock.ms = 19;
+  const fifth = batcher.submit(items('e', 1));
+  await tick();
+  assert.equal(calls.length, 3, 'within 1 ms of its end, the next call is formed');
+  assert.deepEqual([...calls[2]!].sort(), ['c0', 'c1', 'd0', 'e0']);
+  assert.equal(placements[2]!.after, placements[1], 'and sent to wait behind it, on its thread');
+  assert.equal(placements[1]!.after, undefined);
+  assert.equal(batcher.running, 2);
+  await release();
+  assert.deepEqual(await Promise.all([second, third, fourth, fifth]), [['r:b0'], ['r:c0', 'r:c1'], ['r:d0'], ['r:e0']]);
 });
 
 test('spreadWhenFull keeps every thread when batching is off, and does nothing without it', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hubError } from '../../src/errors/catalogue.js';
-import { InferencePool } from '../../src/scheduler/pool.js';
+import { InferencePool, type Placement } from '../../src/scheduler/pool.js';
 
 const TASK = new URL('./counting.task.js', import.meta.url).href;
 const THREAD_ID_TASK = new URL('./thread-id.task.js', import.meta.url).href;
@@ -67,6 +67,28 @@ test('a task for every thread reaches each thread exactly once, even with tasks 
       const ids = await pool.broadcast<number>(THREAD_ID_TASK, {});
       assert.equal(new Set(ids).size, 2, `round ${round}: two distinct threads, got ${ids.join(',')}`);
     }
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a task placed after another waits on that task's thread, while an unplaced one takes the idle thread", async () => {
+  const LATCH = new URL('./latch.task.js', import.meta.url).href;
+  const pool = new InferencePool({ devices: [{ kind: 'cpu' }, { kind: 'cpu' }], maxQueue: 8, intraOpThreads: 1 });
+  try {
+    const cells = new SharedArrayBuffer(8);
+    const held = {} as Placement;
+    const holding = pool.run(LATCH, { cells }, { placement: held });
+    while (Atomics.load(new Int32Array(cells), 1) < 1) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(typeof held.thread, 'number', 'the pool noted the thread it chose');
+    const behind = pool.run<number>(THREAD_ID_TASK, {}, { placement: { after: held } });
+    // With one thread held, an unplaced task goes to the other, and answers while the first stays held.
+    const elsewhere = await pool.run<number>(THREAD_ID_TASK, {});
+    assert.notEqual(elsewhere, held.thread);
+    Atomics.store(new Int32Array(cells), 0, 1);
+    Atomics.notify(new Int32Array(cells), 0);
+    await holding;
+    assert.equal(await behind, held.thread, 'the placed task ran on the held thread, after it was released');
   } finally {
     await pool.close();
   }

@@ -1,6 +1,6 @@
 import { overridesFor } from '../../config/schedule.js';
 import { hubError } from '../../errors/catalogue.js';
-import { scheduleWith, type Batcher, type BatchItem } from '../../scheduler/batcher.js';
+import { scheduleWith, type Batcher, type BatchItem, type CallPlacement } from '../../scheduler/batcher.js';
 import { modelBatcher } from '../../scheduler/model-batcher.js';
 import { isPacked, packArrays, unpackArrays } from '../../scheduler/packed-arrays.js';
 import type { CallContext, ModuleContext } from '../types.js';
@@ -18,7 +18,7 @@ export interface ModelSchedule {
   maxElements: number;
   maxQueueDelayMs: number;
   maxQueueSize: number;
-  /** A second call in flight only when a whole call's elements wait (BatcherOptions.spreadWhenFull). */
+  /** A call beside a running one only when a whole call's elements wait, else one waiting behind it (BatcherOptions.spreadWhenFull). */
   spreadWhenFull?: boolean;
 }
 
@@ -86,11 +86,11 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
   let closing = false;
   let ranSinceRenewal = false;
   let renewal: Promise<number> | undefined;
-  const execute = async (items: (Item & BatchItem)[]): Promise<Out[]> => {
+  const execute = async (items: (Item & BatchItem)[], placement: CallPlacement): Promise<Out[]> => {
     ranSinceRenewal = true;
     const { packed, transfer } = packArrays(items);
     const task: InferTask = { op: 'run', open, items: packed };
-    const answer = await pool.run<unknown>(declaration.file, task, { transferList: transfer });
+    const answer = await pool.run<unknown>(declaration.file, task, { transferList: transfer, placement });
     const outputs = isPacked(answer) ? (unpackArrays(answer) as Out[]) : answer;
     if (!Array.isArray(outputs) || outputs.length !== items.length) {
       throw new Error(`${name}: the model answered ${Array.isArray(outputs) ? outputs.length : 'no list of'} outputs for ${items.length} items`);

@@ -63,7 +63,11 @@ const placeTask: Balancer = (task, workers) => {
     }
     if (!chosen || worker.currentUsage < chosen.currentUsage) chosen = worker;
   }
-  if (chosen && placement) placement.thread = chosen.id;
+  if (chosen && placement) {
+    placement.thread = chosen.id;
+    // Placed: the earlier task is no longer needed, and holding it would chain every call to all before it.
+    placement.after = undefined;
+  }
   return chosen;
 };
 

@@ -81,7 +81,8 @@ test("a task placed after another waits on that task's thread, while an unplaced
     const holding = pool.run(LATCH, { cells }, { placement: held });
     while (Atomics.load(new Int32Array(cells), 1) < 1) await new Promise((r) => setTimeout(r, 5));
     assert.equal(typeof held.thread, 'number', 'the pool noted the thread it chose');
-    const behind = pool.run<number>(THREAD_ID_TASK, {}, { placement: { after: held } });
+    const pinned: Placement = { after: held };
+    const behind = pool.run<number>(THREAD_ID_TASK, {}, { placement: pinned });
     // With one thread held, an unplaced task goes to the other, and answers while the first stays held.
     const elsewhere = await pool.run<number>(THREAD_ID_TASK, {});
     assert.notEqual(elsewhere, held.thread);
@@ -89,6 +90,8 @@ test("a task placed after another waits on that task's thread, while an unplaced
     Atomics.notify(new Int32Array(cells), 0);
     await holding;
     assert.equal(await behind, held.thread, 'the placed task ran on the held thread, after it was released');
+    assert.equal(pinned.thread, held.thread);
+    assert.equal(pinned.after, undefined, 'once placed it lets go of the earlier task: calls do not chain in memory');
   } finally {
     await pool.close();
   }

@@ -9,6 +9,7 @@
 // leaves the queue; none of its waiting items run.
 
 import { lateness, positionFor, surelyOnTime } from './forecast.js';
+import type { Placement } from './pool.js';
 
 export interface BatcherOptions {
   /** Rows per model call; 1 turns batching off. */
@@ -31,11 +32,6 @@ export interface BatcherOptions {
   spreadWhenFull?: boolean;
 }
 
-/** Where a call runs (pool.ts Placement): the pool notes its thread; `after` asks for an earlier call's thread. */
-export interface CallPlacement {
-  thread?: number;
-  after?: CallPlacement;
-}
 
 /** A model's defaults with the options the server was started with (unset ones keep the default). */
 export function scheduleWith<T extends object>(defaults: T, overrides: Partial<T> = {}): T {
@@ -50,8 +46,8 @@ export interface BatchItem {
   key?: string;
 }
 
-/** Runs one model call: one result per item, in order; `placement` is for the pool (pool.ts RunOptions). */
-export type ExecuteBatch<I, R> = (items: I[], placement: CallPlacement) => Promise<R[]>;
+/** Runs one model call: one result per item, in order; `placement` is for the pool (pool.ts Placement). */
+export type ExecuteBatch<I, R> = (items: I[], placement: Placement) => Promise<R[]>;
 
 export interface BatchStats {
   /** Rows of a call as it is dispatched. */
@@ -115,7 +111,7 @@ interface Waiting<I, R> {
 
 /** A call dispatched and not finished: since when it runs (unknown while it waits behind another call). */
 interface InFlight {
-  placement: CallPlacement;
+  placement: Placement;
   since?: number;
   behind?: InFlight;
 }
@@ -429,7 +425,7 @@ export class Batcher<I extends BatchItem, R> {
   private async run(
     taken: { entry: Waiting<I, R>; index: number }[],
     requests: Set<Waiting<I, R>>,
-    placement: CallPlacement = {},
+    placement: Placement = {},
     ranAll: (ran: number) => void = () => {},
   ): Promise<number> {
     const live = taken.filter((t) => !t.entry.done);

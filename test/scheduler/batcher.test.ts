@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Batcher, DeadlinePassed, type BatcherOptions, type CallPlacement, type RefusalReason } from '../../src/scheduler/batcher.js';
+import { Batcher, DeadlinePassed, type BatcherOptions, type RefusalReason } from '../../src/scheduler/batcher.js';
+import type { Placement } from '../../src/scheduler/pool.js';
 
 // The batcher's rules, with a model call written in the test: calls are recorded and held open by a gate,
 // so the tests count what was merged and in which order, and never depend on timing. Deadlines are on a clock
@@ -17,11 +18,11 @@ const items = (prefix: string, n: number, size = 1) => Array.from({ length: n },
 
 function harness(options: Partial<BatcherOptions> = {}, clock?: { ms: number }) {
   const calls: string[][] = [];
-  const placements: CallPlacement[] = [];
+  const placements: Placement[] = [];
   const counts = { expired: 0, refused: [] as RefusalReason[] };
   const gates: (() => void)[] = [];
   let holding = true;
-  const execute = async (batch: Item[], placement: CallPlacement) => {
+  const execute = async (batch: Item[], placement: Placement) => {
     calls.push(batch.map((i) => i.id));
     placements.push(placement);
     if (batch.some((i) => i.id.startsWith('bad'))) throw new Error('bad item');

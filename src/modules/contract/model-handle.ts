@@ -1,6 +1,7 @@
 import { overridesFor } from '../../config/schedule.js';
 import { hubError } from '../../errors/catalogue.js';
-import { scheduleWith, type Batcher, type BatchItem, type CallPlacement } from '../../scheduler/batcher.js';
+import { scheduleWith, type Batcher, type BatchItem } from '../../scheduler/batcher.js';
+import type { Placement } from '../../scheduler/pool.js';
 import { modelBatcher } from '../../scheduler/model-batcher.js';
 import { isPacked, packArrays, unpackArrays } from '../../scheduler/packed-arrays.js';
 import type { CallContext, ModuleContext } from '../types.js';
@@ -86,7 +87,7 @@ export async function openModel<F extends InferFunction<unknown, unknown, unknow
   let closing = false;
   let ranSinceRenewal = false;
   let renewal: Promise<number> | undefined;
-  const execute = async (items: (Item & BatchItem)[], placement: CallPlacement): Promise<Out[]> => {
+  const execute = async (items: (Item & BatchItem)[], placement: Placement): Promise<Out[]> => {
     ranSinceRenewal = true;
     const { packed, transfer } = packArrays(items);
     const task: InferTask = { op: 'run', open, items: packed };

@@ -270,8 +270,10 @@ export class Batcher<I extends BatchItem, R> {
   private pump(): void {
     while (this.inflight < this.options.concurrency && this.queued > 0) {
       this.dropExpired(this.now());
-      if (this.queued === 0 || !this.ready() || !this.worthAnotherCall()) return;
-      this.dispatch(this.take());
+      if (this.queued === 0 || !this.ready()) return;
+      const next = this.nextCall();
+      if (!next) return;
+      this.dispatch(this.take(), next.behind);
     }
   }
 
@@ -284,10 +286,15 @@ export class Batcher<I extends BatchItem, R> {
     }
   }
 
-  /** Whether a call may start beside those in flight (see spreadWhenFull), or wait behind a lone one near its end. */
-  private worthAnotherCall(): boolean {
+  /**
+   * Whether a call may start now (see spreadWhenFull): beside those in flight, or behind a lone one near its
+   * end, on its thread (`behind`); undefined when not now.
+   */
+  private nextCall(): { behind?: InFlight } | undefined {
     const { spreadWhenFull, maxBatchSize, maxElements } = this.options;
-    return this.inflight === 0 || !spreadWhenFull || maxBatchSize === 1 || this.queuedSize >= maxElements || this.loneCallNearEnd() !== undefined;
+    if (this.inflight === 0 || !spreadWhenFull || maxBatchSize === 1 || this.queuedSize >= maxElements) return {};
+    const lone = this.loneCallNearEnd();
+    return lone ? { behind: lone } : undefined;
   }
 
   /** The one call in flight once it is within WAITING_CALL_LEAD_MS of its expected end; until then a timer waits for that. */
@@ -353,7 +360,7 @@ export class Batcher<I extends BatchItem, R> {
     return taken;
   }
 
-  private dispatch(taken: { entry: Waiting<I, R>; index: number }[]): void {
+  private dispatch(taken: { entry: Waiting<I, R>; index: number }[], behind?: InFlight): void {
     if (taken.length === 0) return;
     const now = this.now();
     const requests = new Set(taken.map((t) => t.entry));
@@ -368,9 +375,7 @@ export class Batcher<I extends BatchItem, R> {
       this.windowSize = 0;
     }
     const size = sizeOf(taken.map((t) => t.entry.items[t.index]!));
-    // Under spreadWhenFull a call beside a lone one waits behind it, on its thread, unless the queue is full.
-    const lone = this.options.spreadWhenFull && this.queuedSize + size < this.options.maxElements ? this.loneCallNearEnd() : undefined;
-    const call: InFlight = lone ? { placement: { after: lone.placement }, behind: lone } : { placement: {}, since: now };
+    const call: InFlight = behind ? { placement: { after: behind.placement }, behind } : { placement: {}, since: now };
     this.calls.add(call);
     this.inflight++;
     this.runningSize += size;

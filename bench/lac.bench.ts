@@ -4,18 +4,20 @@
 // prints a table, regenerates docs/benchmarks.md.
 // Env: BENCH_SECONDS (measured seconds per concurrency, default 8), HUB_HOME (default a folder in the temp dir,
 // so converted weights are reused between runs and ~/.hub-serving is untouched), HUB_LAC_DIR (weights folder),
-// BENCH_LOAD_GENERATOR (wrk or autocannon; default wrk when installed).
+// BENCH_LOAD_GENERATOR (wrk or autocannon; default wrk when installed), BENCH_ROUNDS (alternating rounds at c=64
+// after the runs, default 5; 0 leaves them out), BENCH_ROUND_SECONDS (measured seconds per target per round, default 4).
 
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { convertLacDirectory } from '../src/artifacts/convert/paddle/lac-convert.js';
+import { convertLacDirectory, type LacArtifacts } from '../src/artifacts/convert/paddle/lac-convert.js';
 import { LAC_DIR_ENV, LAC_SYSTEM_DIR } from '../src/modules/lac/manifest.js';
 import { findLacDir } from '../src/modules/lac/weights.js';
 import { regenerateBenchmarksDoc, repoRoot, resultsDir, resultsFileName } from './docs.js';
 import { measureLimit, type LimitGrouping } from './lac.limit.js';
-import { lacConsoleReport, lacRatios, limitLabel, type HttpTarget, type LacResults } from './lac.report.js';
+import { lacConsoleReport, lacRatios, limitLabel, type AlternatingRounds, type HttpTarget, type LacResults } from './lac.report.js';
+import { alternate, type AlternatingEntry } from './lib/alternating.js';
 import { chooseLoadGenerator, loadGeneratorLine, measuredRun, type LoadGenerator } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
 import { leastDisturbed, measuredSeconds } from './lib/disturbance.js';
@@ -24,6 +26,9 @@ import { freePort, startServer, which, type RunningServer, type ServerSpec } fro
 
 const CONCURRENCIES = [1, 16, 32, 64];
 const WARMUP_SECONDS = 2;
+/** The alternating rounds: the targets' concurrency, and each run's warm-up (every server is warm by then). */
+const ALTERNATING_CONNECTIONS = 64;
+const ALTERNATING_WARMUP_SECONDS = 1;
 /** The network at batch 64 on 1 and 2 threads (what the targets are set against), then the server's length groups on 2. */
 const LIMIT_PLANS: { threads: number; grouping: LimitGrouping }[] = [{ threads: 1, grouping: 'batch64' }, { threads: 2, grouping: 'batch64' }, { threads: 2, grouping: 'by-length' }];
 const TEXTS = ['今天是个好日子', '天气预报说今天要下雨'];
@@ -215,10 +220,11 @@ async function runTarget(plan: TargetPlan, generator: LoadGenerator, seconds: nu
   return target;
 }
 
-async function runLimit(seconds: number): Promise<LacResults['limit']> {
-  if (CASE.bench !== 'lac') return { status: 'not run', reason: 'the classic cutter has no model to call in-process; the peer runs the same algorithm', runs: [] };
+/** The limit's runs, and the converted model for the alternating rounds when it ran. */
+async function runLimit(seconds: number): Promise<{ limit: LacResults['limit']; artifacts?: LacArtifacts }> {
+  if (CASE.bench !== 'lac') return { limit: { status: 'not run', reason: 'the classic cutter has no model to call in-process; the peer runs the same algorithm', runs: [] } };
   const source = findLacDir(process.env[LAC_DIR_ENV] ?? LAC_SYSTEM_DIR);
-  if (!source) return { status: 'not run', reason: `no LAC weights at ${process.env[LAC_DIR_ENV] ?? LAC_SYSTEM_DIR} (set ${LAC_DIR_ENV})`, runs: [] };
+  if (!source) return { limit: { status: 'not run', reason: `no LAC weights at ${process.env[LAC_DIR_ENV] ?? LAC_SYSTEM_DIR} (set ${LAC_DIR_ENV})`, runs: [] } };
   const limit: LacResults['limit'] = { status: 'ok', source, runs: [] };
   try {
     const artifacts = await convertLacDirectory(source);
@@ -229,10 +235,56 @@ async function runLimit(seconds: number): Promise<LacResults['limit']> {
       limit.runs.push(run);
       log(`  ${run.callsPerSecond} calls/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms`);
     }
+    return { limit, artifacts };
   } catch (error) {
-    return { ...limit, status: 'failed', reason: (error as Error).message };
+    return { limit: { ...limit, status: 'failed', reason: (error as Error).message } };
   }
-  return limit;
+}
+
+/**
+ * Every target that ran (batching off aside: its comparison is at c=32) up at once, and the limit on 2 threads,
+ * measured in turn round after round at c=64 (AlternatingRounds). Undefined when BENCH_ROUNDS is 0.
+ */
+async function runAlternating(plans: TargetPlan[], artifacts: LacArtifacts | undefined, generator: LoadGenerator): Promise<AlternatingRounds | undefined> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  if (!(rounds > 0)) return undefined;
+  const seconds = Number(process.env.BENCH_ROUND_SECONDS ?? 4);
+  log(`alternating rounds: ${rounds} x every target at c=${ALTERNATING_CONNECTIONS}, ${seconds} s each`);
+  const servers: RunningServer[] = [];
+  try {
+    const entries: AlternatingEntry[] = [];
+    for (const plan of plans) {
+      if (!plan.spec || plan.target.status !== 'ok' || plan.target.id === 'ours-unbatched') continue;
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/predict/${CASE.module}`;
+      const server = await startServer(plan.spec(port));
+      servers.push(server);
+      await verifyAnswer(url);
+      // A fresh process: brought to the steady state of the runs above (JIT, pools, connections) before any round.
+      await measuredRun(generator, { url, body: BODY, connections: ALTERNATING_CONNECTIONS, seconds: WARMUP_SECONDS }, WARMUP_SECONDS, server.pid);
+      entries.push({
+        id: plan.target.id,
+        label: plan.target.label,
+        kind: plan.target.kind,
+        measure: async () => {
+          const run = await measuredRun(generator, { url, body: BODY, connections: ALTERNATING_CONNECTIONS, seconds }, ALTERNATING_WARMUP_SECONDS, server.pid);
+          if (run.errors > 0 || run.non2xx > 0) throw new Error(`${run.errors} errors, ${run.non2xx} non-2xx answers`);
+          return run.rps;
+        },
+      });
+    }
+    if (artifacts) {
+      entries.push({
+        id: 'limit',
+        label: limitLabel({ threads: 2 }),
+        kind: 'limit',
+        measure: async () => (await measureLimit(artifacts, TEXTS, 2, ALTERNATING_WARMUP_SECONDS, seconds, checkWords, 'batch64')).callsPerSecond,
+      });
+    }
+    return await alternate(entries, { connections: ALTERNATING_CONNECTIONS, rounds, seconds, warmupSeconds: ALTERNATING_WARMUP_SECONDS }, log);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
 }
 
 async function main(): Promise<void> {
@@ -243,21 +295,21 @@ async function main(): Promise<void> {
   log(`${CASE.bench} bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${seconds} s per concurrency`);
   log(loadGeneratorLine(generator));
 
-  // The limit first, while no server is up; then each server alone.
-  const limit = await runLimit(seconds);
+  // The limit first, while no server is up; then each server alone; then all of them in alternating rounds.
+  const { limit, artifacts } = await runLimit(seconds);
   const targets: HttpTarget[] = [];
   // Batching off (one text per model call) is measured for LAC's network only: the classic cutter has no model,
   // and has instead a reference server, the floor of the stack.
   const batchingOff = CASE.bench === 'lac' ? [oursPlan('ours-unbatched', 'ours, batching off (--max_batch_size 1)', ['--max_batch_size', '1'])] : [];
-  for (const plan of [
+  const plans = [
     oursPlan('ours-1x2', 'ours, 1 process x 2 threads (default)', []),
     oursPlan('ours-2x1', 'ours, 2 processes x 1 thread', ['--use_multiprocess', '--workers', '2', '--threads', '1']),
     ...batchingOff,
     ...(CASE.bench === 'jieba' ? referencePlans() : []),
     peerPlan(),
-  ]) {
-    targets.push(await runTarget(plan, generator, seconds));
-  }
+  ];
+  for (const plan of plans) targets.push(await runTarget(plan, generator, seconds));
+  const alternating = await runAlternating(plans, artifacts, generator);
 
   const partial: Omit<LacResults, 'ratios'> = {
     bench: CASE.bench,
@@ -272,6 +324,7 @@ async function main(): Promise<void> {
     },
     targets,
     limit,
+    ...(alternating ? { alternating } : {}),
   };
   const results: LacResults = { ...partial, ratios: lacRatios(partial) };
   await mkdir(resultsDir, { recursive: true });

@@ -71,6 +71,66 @@ export interface LacResults {
   targets: HttpTarget[];
   limit: { status: 'ok' | 'not run' | 'failed'; reason?: string; source?: string; runs: LimitRun[] };
   ratios: LacRatio[];
+  /** The same targets again at one concurrency, all up at once and measured in turn, round after round (absent in older results). */
+  alternating?: AlternatingRounds;
+}
+
+/**
+ * Targets measured in turn, round after round, with every server up: this machine's speed swings by a third
+ * within minutes, so targets measured one after another can be compared at different speeds; a ratio taken
+ * within one round (seconds apart) and then its median over the rounds is not moved by such a swing.
+ */
+export interface AlternatingRounds {
+  connections: number;
+  rounds: number;
+  /** Measured seconds of each target in each round, after warmUpSeconds of load that is discarded. */
+  seconds: number;
+  warmupSeconds: number;
+  /** req/s of each target in each round (null: that run failed); the limit's id is `limit`, in requests' worth. */
+  series: { id: string; label: string; kind: HttpTarget['kind'] | 'limit'; rps: (number | null)[] }[];
+}
+
+export interface AlternatingRatio {
+  target: string;
+  medianRps: number | undefined;
+  /** Medians over the rounds of the ratio within each round. */
+  vsPeer?: number;
+  vsLimit?: number;
+  vsDefault?: number;
+}
+
+/** The median of the values present; undefined when there are none. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Per round: target / other, where both answered; then the median over the rounds, to two decimals. */
+function medianRatio(target: (number | null)[], other: (number | null)[] | undefined): number | undefined {
+  if (!other) return undefined;
+  const ratios = target.flatMap((value, round) => {
+    const base = other[round];
+    return value !== null && base !== null && base !== undefined && base > 0 ? [value / base] : [];
+  });
+  const value = median(ratios);
+  return value === undefined ? undefined : Math.round(value * 100) / 100;
+}
+
+/** Ours and the references against the peer, the limit and our default layout, each ratio within a round. */
+export function alternatingRatios(alternating: AlternatingRounds): AlternatingRatio[] {
+  const of = (kind: AlternatingRounds['series'][number]['kind']) => alternating.series.find((s) => s.kind === kind)?.rps;
+  const peer = of('peer');
+  const limit = of('limit');
+  const defaultLayout = of('ours');
+  return alternating.series.filter((s) => s.kind === 'ours' || s.kind === 'reference').map((s) => ({
+    target: s.id,
+    medianRps: median(s.rps.filter((v): v is number => v !== null)),
+    vsPeer: medianRatio(s.rps, peer),
+    vsLimit: medianRatio(s.rps, limit),
+    vsDefault: medianRatio(s.rps, defaultLayout),
+  }));
 }
 
 const ratio = (a: number, b: number | undefined) => (b && b > 0 ? Math.round((100 * a) / b) / 100 : undefined);
@@ -164,6 +224,27 @@ function ratioRows(results: LacResults): string[][] {
 const RATIO_HEADERS = ['target', 'conc.', 'target / peer', 'target / limit 1 thread', 'target / limit 2 threads',
   'target / limit 2 threads, length groups', 'target / our default layout'];
 
+const ALTERNATING_HEADERS = ['target', 'req/s in each round', 'median req/s', 'target / peer', 'target / limit 2 threads', 'target / our default layout'];
+
+function alternatingRows(alternating: AlternatingRounds): string[][] {
+  const ratios = new Map(alternatingRatios(alternating).map((r) => [r.target, r]));
+  return alternating.series.map((s) => {
+    const r = ratios.get(s.id);
+    const label = s.kind === 'limit' ? limitLabel({ threads: 2 }) : s.label;
+    return [label, s.rps.map((v) => (v === null ? 'failed' : num(v, 0))).join(', '), num(median(s.rps.filter((v): v is number => v !== null)), 0),
+      x(r?.vsPeer), x(r?.vsLimit), x(r?.vsDefault)];
+  });
+}
+
+/** What the alternating rounds are, for the doc and the console. */
+function alternatingMethod(a: AlternatingRounds): string {
+  return `Every target above was then measured again at concurrency ${a.connections}, with all of them up at once, in ${a.rounds} ` +
+    `rounds: in each round each target in turn (${a.warmupSeconds} s of warm-up, then ${a.seconds} s measured; the order turns ` +
+    'by one each round). A ratio is taken within a round, between runs seconds apart, and the median over the rounds is ' +
+    'given: the speed of this machine swings by a third within minutes, which moves figures measured one after another ' +
+    'but not a ratio within a round. Idle servers beside the one loaded use no CPU.';
+}
+
 function memoryRows(results: LacResults): string[][] {
   return results.targets.filter((t) => t.memory).map((t) => [
     t.label, String(t.memory!.processes), num(t.memory!.rssMb, 0), num(t.memory!.peakRssMb, 0), t.memory!.perProcessRssMb.map((v) => num(v, 0)).join(' + '),
@@ -194,6 +275,7 @@ export function lacConsoleReport(results: LacResults): string {
     textTable(RATIO_HEADERS, ratioRows(results)),
     '',
     textTable(MEMORY_HEADERS, memoryRows(results)),
+    ...(results.alternating ? ['', `alternating rounds at c=${results.alternating.connections}:`, textTable(ALTERNATING_HEADERS, alternatingRows(results.alternating))] : []),
     ...(notes.length ? ['', ...notes] : []),
   ].join('\n');
 }
@@ -258,6 +340,14 @@ export function lacDocSection(results: LacResults, file: string): string {
     '',
     mdTable(RATIO_HEADERS, ratioRows(results)),
     '',
+    ...(results.alternating ? [
+      `### Ratios at c=${results.alternating.connections}, alternating rounds`,
+      '',
+      alternatingMethod(results.alternating),
+      '',
+      mdTable(ALTERNATING_HEADERS, alternatingRows(results.alternating)),
+      '',
+    ] : []),
     '### Memory after the run',
     '',
     mdTable(MEMORY_HEADERS, memoryRows(results)),

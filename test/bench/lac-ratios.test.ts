@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lacDocSection, lacRatios, type HttpRun, type HttpTarget, type LacResults } from '../../bench/lac.report.js';
+import { alternatingRatios, lacDocSection, lacRatios, median, type AlternatingRounds, type HttpRun, type HttpTarget, type LacResults } from '../../bench/lac.report.js';
+import { roundOrder } from '../../bench/lib/alternating.js';
 
 // The lac/jieba bench's ratios: ours against the peer, the limit and our default layout, and the jieba
 // bench's reference (the bare stack) in a row of its own.
@@ -51,4 +52,31 @@ test('ours against the limit: the network at batch 64 on 1 and 2 threads, and th
   const olderDoc = lacDocSection({ ...older, ratios: lacRatios(older) }, 'lac-y.json');
   assert.doesNotMatch(olderDoc, /in-process limit, 2 threads, length groups|the row marked/);
   assert.match(olderDoc, /\| ours \| 64 \| - \| 1\.00x \| 0\.50x \| - \| 1\.00x \|/);
+});
+
+test('alternating rounds: each ratio is taken within a round, then its median over the rounds', () => {
+  // Round 2 ran on a slow moment of the machine for everyone: its figures are low, its ratios are not.
+  const alternating: AlternatingRounds = {
+    connections: 64, rounds: 3, seconds: 4, warmupSeconds: 1,
+    series: [
+      { id: 'ours', label: 'ours', kind: 'ours', rps: [6_000, 3_000, 6_600] },
+      { id: 'ours-2', label: 'ours 2', kind: 'ours', rps: [4_800, null, 6_600] },
+      { id: 'peer', label: 'peer', kind: 'peer', rps: [2_000, 1_000, 3_000] },
+      { id: 'limit', label: 'limit', kind: 'limit', rps: [12_000, 6_000, 12_000] },
+    ],
+  };
+  assert.deepEqual(alternatingRatios(alternating), [
+    { target: 'ours', medianRps: 6_000, vsPeer: 3, vsLimit: 0.5, vsDefault: 1 },
+    // A failed run leaves its round out of the ratios: the median of two values is their mean.
+    { target: 'ours-2', medianRps: 5_700, vsPeer: 2.3, vsLimit: 0.48, vsDefault: 0.9 },
+  ]);
+  assert.equal(median([]), undefined);
+  assert.deepEqual([0, 1, 2, 3].map((round) => roundOrder(3, round)), [[0, 1, 2], [1, 2, 0], [2, 0, 1], [0, 1, 2]]);
+
+  const doc = lacDocSection({ ...results, ratios: lacRatios(results), alternating }, 'lac-z.json');
+  assert.match(doc, /### Ratios at c=64, alternating rounds/);
+  assert.match(doc, /\| ours 2 \| 4,800, failed, 6,600 \| 5,700 \| 2\.30x \| 0\.48x \| 0\.90x \|/);
+  assert.match(doc, /\| in-process limit, 2 threads \| 12,000, 6,000, 12,000 \| 12,000 \| - \| - \| - \|/);
+  // Older results have no rounds, and no such section.
+  assert.doesNotMatch(lacDocSection({ ...results, ratios: lacRatios(results) }, 'lac-y.json'), /alternating rounds/);
 });

@@ -238,8 +238,9 @@ function alternatingRows(alternating: AlternatingRounds): string[][] {
 
 /** What the alternating rounds are, for the doc and the console. */
 function alternatingMethod(a: AlternatingRounds): string {
-  return `Every target above was then measured again at concurrency ${a.connections}, with all of them up at once, in ${a.rounds} ` +
-    `rounds: in each round each target in turn (${a.warmupSeconds} s of warm-up, then ${a.seconds} s measured; the order turns ` +
+  return `The targets below were measured again after the runs above, at concurrency ${a.connections}, all up at once (fresh ` +
+    `processes, each warmed up first), in ${a.rounds} rounds: in each round each target in turn (${a.warmupSeconds} s of ` +
+    `warm-up, then ${a.seconds} s measured; the order turns ` +
     'by one each round). A ratio is taken within a round, between runs seconds apart, and the median over the rounds is ' +
     'given: the speed of this machine swings by a third within minutes, which moves figures measured one after another ' +
     'but not a ratio within a round. Idle servers beside the one loaded use no CPU.';

@@ -224,17 +224,22 @@ function ratioRows(results: LacResults): string[][] {
 const RATIO_HEADERS = ['target', 'conc.', 'target / peer', 'target / limit 1 thread', 'target / limit 2 threads',
   'target / limit 2 threads, length groups', 'target / our default layout'];
 
-const ALTERNATING_HEADERS = ['target', 'req/s in each round', 'median req/s', 'target / peer', 'target / limit 2 threads', 'target / our default layout'];
-
-function alternatingRows(alternating: AlternatingRounds): string[][] {
+/** The table of the alternating rounds; the limit's column only where a limit ran (the jieba bench has none). */
+function alternatingTable(alternating: AlternatingRounds): { headers: string[]; rows: string[][] } {
+  const withLimit = alternating.series.some((s) => s.kind === 'limit');
   const ratios = new Map(alternatingRatios(alternating).map((r) => [r.target, r]));
-  return alternating.series.map((s) => {
+  const rows = alternating.series.map((s) => {
     const r = ratios.get(s.id);
     const label = s.kind === 'limit' ? limitLabel({ threads: 2 }) : s.label;
     return [label, s.rps.map((v) => (v === null ? 'failed' : num(v, 0))).join(', '), num(median(s.rps.filter((v): v is number => v !== null)), 0),
-      x(r?.vsPeer), x(r?.vsLimit), x(r?.vsDefault)];
+      x(r?.vsPeer), ...(withLimit ? [x(r?.vsLimit)] : []), x(r?.vsDefault)];
   });
+  const headers = ['target', 'req/s in each round', 'median req/s', 'target / peer', ...(withLimit ? ['target / limit 2 threads'] : []), 'target / our default layout'];
+  return { headers, rows };
 }
+
+const textTableOf = (t: { headers: string[]; rows: string[][] }) => textTable(t.headers, t.rows);
+const mdTableOf = (t: { headers: string[]; rows: string[][] }) => mdTable(t.headers, t.rows);
 
 /** What the alternating rounds are, for the doc and the console. */
 function alternatingMethod(a: AlternatingRounds): string {
@@ -276,7 +281,7 @@ export function lacConsoleReport(results: LacResults): string {
     textTable(RATIO_HEADERS, ratioRows(results)),
     '',
     textTable(MEMORY_HEADERS, memoryRows(results)),
-    ...(results.alternating ? ['', `alternating rounds at c=${results.alternating.connections}:`, textTable(ALTERNATING_HEADERS, alternatingRows(results.alternating))] : []),
+    ...(results.alternating ? ['', `alternating rounds at c=${results.alternating.connections}:`, textTableOf(alternatingTable(results.alternating))] : []),
     ...(notes.length ? ['', ...notes] : []),
   ].join('\n');
 }
@@ -346,7 +351,7 @@ export function lacDocSection(results: LacResults, file: string): string {
       '',
       alternatingMethod(results.alternating),
       '',
-      mdTable(ALTERNATING_HEADERS, alternatingRows(results.alternating)),
+      mdTableOf(alternatingTable(results.alternating)),
       '',
     ] : []),
     '### Memory after the run',

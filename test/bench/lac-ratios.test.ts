@@ -80,3 +80,13 @@ test('alternating rounds: each ratio is taken within a round, then its median ov
   // Older results have no rounds, and no such section.
   assert.doesNotMatch(lacDocSection({ ...results, ratios: lacRatios(results) }, 'lac-y.json'), /alternating rounds/);
 });
+
+test('alternating rounds without a limit (the jieba bench): no limit column', () => {
+  const alternating: AlternatingRounds = {
+    connections: 64, rounds: 1, seconds: 4, warmupSeconds: 1,
+    series: [{ id: 'ours', label: 'ours', kind: 'ours', rps: [10_000] }, { id: 'peer', label: 'peer', kind: 'peer', rps: [4_000] }],
+  };
+  const doc = lacDocSection({ ...results, ratios: lacRatios(results), alternating }, 'jieba-z.json');
+  assert.match(doc, /\| target \| req\/s in each round \| median req\/s \| target \/ peer \| target \/ our default layout \|/);
+  assert.match(doc, /\| ours \| 10,000 \| 10,000 \| 2\.50x \| 1\.00x \|/);
+});

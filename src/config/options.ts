@@ -81,7 +81,7 @@ export const SERVING_OPTIONS = [
   option({ key: 'threads', value: '<n>', kind: 'number', rule: integer(1, 256).optional(), shown: 'cores / processes (cores of the CPU quota)',
     help: 'inference threads per process, each with its own ONNX Runtime sessions' }),
   option({ key: 'intra_op_threads', value: '<n>', kind: 'number', rule: integer(1, 256).default(1), shown: '1',
-    help: "ONNX Runtime's threads for one model call, in each inference thread: more can lower one call's latency on an idle server for models whose operators parallelise (not lac's: one text no faster, 16 texts slower), fewer serves more calls at once; the default thread count divides the cores by processes x this" }),
+    help: "ONNX Runtime's threads for one model call, in each inference thread: more can lower one call's median latency on an idle server (measured on 2 cores with 1 thread x 2: OCR and detection about 10% lower at one connection, but their p99 higher; lac's no lower), fewer serves more calls at once; the default thread count divides the cores by processes x this" }),
   option({ key: 'use_gpu', kind: 'boolean', rule: bool().default(false), shown: 'off',
     help: "run inference with onnxruntime's CUDA provider" }),
   option({ key: 'gpu', short: '-i', value: '<ids>', kind: 'string', rule: gpuList.default('0'), shown: '0',

@@ -14,4 +14,6 @@ export const paths = {
   modules: () => join(hubHome(), 'modules'),
   module: (name: string) => join(hubHome(), 'modules', name),
   tmp: () => join(hubHome(), 'tmp'),
+  /** A private copy of apt's package lists, for a user who may not update the machine's (artifacts/debian.ts). */
+  apt: () => join(hubHome(), 'apt'),
 };

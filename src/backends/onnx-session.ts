@@ -1,5 +1,5 @@
 import { threadId, workerData as rawWorkerData, isMainThread } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 import type { Device } from './device.js';
 import type { WorkerData } from '../scheduler/pool.js';
 

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../backends/ort.js';
 
 // A graph converted at install is proven before it is cached: loaded from memory, run by the module's check,
 // then let go (the threads load their own sessions from the cached file).

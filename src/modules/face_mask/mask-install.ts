@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../backends/ort.js';
 import { combineSums, sha256File } from '../../artifacts/checksum.js';
 import { findPrepared, placePrepared } from '../../artifacts/prepared-cache.js';
 import { tfjsModelFiles } from '../../artifacts/tfjs/model-files.js';

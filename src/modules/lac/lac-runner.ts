@@ -3,7 +3,7 @@
 // groups padded with the OOV id, the BiGRU, Viterbi), behind its pipeline (q2b, pieces longest first, calls of its default
 // rows and elements), so what is checked and measured is what the server answers.
 
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../backends/ort.js';
 import type { LacArtifacts } from '../../artifacts/convert/paddle/lac-convert.js';
 import { LAC_DEFAULT_LIMITS, analyseTexts, sequentialPieces, type LacLimits } from './pipeline.js';
 import { sessionOptions } from '../../backends/onnx-session.js';

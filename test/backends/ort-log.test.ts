@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { writeDoubler } from '../helpers/double-model.js';
+
+// ONNX Runtime's warnings stay off stderr (backends/ort.ts): a start must print the server's lines only. A
+// session saved with its optimisations always makes ONNX Runtime warn, so it shows whether they print.
+
+const run = promisify(execFile);
+const ORT_MODULE = new URL('../../src/backends/ort.js', import.meta.url).href;
+
+async function stderrOfSession(importOrt: string, model: string, saved: string): Promise<string> {
+  const script = `${importOrt}; await ort.InferenceSession.create(${JSON.stringify(model)}, { graphOptimizationLevel: 'all', optimizedModelFilePath: ${JSON.stringify(saved)} });`;
+  const { stderr } = await run(process.execPath, ['--input-type=module', '-e', script]);
+  return stderr;
+}
+
+test("ONNX Runtime's warnings are not printed, as they are without backends/ort.ts", async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'ort-log-'));
+  try {
+    const model = writeDoubler(folder);
+    const plain = await stderrOfSession("import * as ort from 'onnxruntime-node'", model, join(folder, 'plain.onnx'));
+    assert.match(plain, /\[W:onnxruntime/, 'the control: plain onnxruntime-node warns about the saved model');
+    const ours = await stderrOfSession(`import { ort } from ${JSON.stringify(ORT_MODULE)}`, model, join(folder, 'ours.onnx'));
+    assert.equal(ours, '');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { debianAssetOrSkip, type DebianAsset } from '../helpers/debian-assets.js';
 
@@ -11,6 +14,33 @@ const FAMILY = 'WenQuanYi Micro Hei';
 const INK_ABOVE_BASELINE = 0.88;
 
 let font: Promise<DebianAsset> | undefined;
+
+/**
+ * On a machine without fontconfig's configuration (a bare container has no /etc/fonts), text is drawn with
+ * fontconfig's built-in defaults, whose hinting moves glyphs enough to change what OCR reads ("PaddleHub
+ * Serving" became one word); Debian's defaults (slight hinting, greyscale antialiasing) are given instead,
+ * before anything is drawn. A machine with its own configuration keeps it.
+ */
+function debianFontDefaults(): void {
+  if (process.env.FONTCONFIG_FILE || existsSync('/etc/fonts/fonts.conf')) return;
+  const dir = mkdtempSync(join(tmpdir(), 'hub-test-fonts-'));
+  writeFileSync(join(dir, 'fonts.conf'), [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
+    '<fontconfig>',
+    `  <cachedir>${join(dir, 'cache')}</cachedir>`,
+    '  <match target="pattern">',
+    '    <edit name="hinting" mode="append"><bool>true</bool></edit>',
+    '    <edit name="hintstyle" mode="append"><const>hintslight</const></edit>',
+    '    <edit name="antialias" mode="append"><bool>true</bool></edit>',
+    '    <edit name="rgba" mode="append"><const>none</const></edit>',
+    '  </match>',
+    '</fontconfig>',
+  ].join('\n'));
+  process.env.FONTCONFIG_FILE = join(dir, 'fonts.conf');
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+debianFontDefaults();
 
 /** The CJK font, or why there is none (said out loud once; under CI a failure). */
 export function textRenderer(): Promise<DebianAsset> {

@@ -21,7 +21,8 @@ export function listsRecovery(stderr: string, uid: number | undefined): 'system'
 
 /**
  * apt's options for the private copy of its lists in `dir`: the package indexes only, kept compressed (about 19 MB
- * for bookworm's main), no caches, no lock (the machine's lock is root's).
+ * for bookworm's main), no caches. apt locks that folder itself (no root needed), so two processes updating it
+ * at once do not mix their files: the second stops with apt's lock message.
  */
 export function privateListOptions(dir: string): string[] {
   return [
@@ -31,7 +32,6 @@ export function privateListOptions(dir: string): string[] {
     '-o', 'Dir::Cache::srcpkgcache=',
     '-o', 'Acquire::Languages=none',
     '-o', 'Acquire::GzipIndexes=true',
-    '-o', 'Debug::NoLocking=1',
   ];
 }
 

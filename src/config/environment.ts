@@ -30,7 +30,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'HUB_HOME', usedBy: 'hub', shown: '`~/.hub-serving`',
     help: 'the folder of prepared weights (`modules/`), one PID file per running service (`conf/serving_<port>.json`) and downloads in progress (`tmp/`)' },
   { name: 'HUB_LOG_LEVEL', usedBy: 'hub', shown: 'info (warn for hub run)',
-    help: 'level of the JSON logs on stderr: fatal, error, warn, info, debug, trace or silent; stdout carries the lines meant for people' },
+    help: "level of the JSON logs on stderr: fatal, error, warn, info, debug, trace or silent (debug and trace also let ONNX Runtime's own warnings through); stdout carries the lines meant for people" },
   { name: 'HUB_DEBUG', usedBy: 'hub', shown: 'unset',
     help: 'any value: an unexpected error also prints its stack trace' },
   { name: 'HUB_LAC_DIR', usedBy: 'lac', shown: "Debian's python3-jieba",

@@ -28,7 +28,7 @@ function modelZooFile(prefix: string, module: string, what: string, file: string
 
 export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'HUB_HOME', usedBy: 'hub', shown: '`~/.hub-serving`',
-    help: 'the folder of prepared weights (`modules/`), one PID file per running service (`conf/serving_<port>.json`) and downloads in progress (`tmp/`)' },
+    help: "the folder of prepared weights (`modules/`), one PID file per running service (`conf/serving_<port>.json`), downloads in progress (`tmp/`) and, for a user whose apt lists lack a Debian package a module needs, a private copy of those lists (`apt/`)" },
   { name: 'HUB_LOG_LEVEL', usedBy: 'hub', shown: 'info (warn for hub run)',
     help: "level of the JSON logs on stderr: fatal, error, warn, info, debug, trace or silent (debug and trace also let ONNX Runtime's own warnings through); stdout carries the lines meant for people" },
   { name: 'HUB_DEBUG', usedBy: 'hub', shown: 'unset',

@@ -32,7 +32,6 @@ export interface BatcherOptions {
   spreadWhenFull?: boolean;
 }
 
-
 /** A model's defaults with the options the server was started with (unset ones keep the default). */
 export function scheduleWith<T extends object>(defaults: T, overrides: Partial<T> = {}): T {
   const set = Object.entries(overrides).filter(([, value]) => value !== undefined);
@@ -140,7 +139,6 @@ const WAITING_CALL_LEAD_MS = 1;
 export class Batcher<I extends BatchItem, R> {
   private readonly waiting: Waiting<I, R>[] = [];
   private queued = 0;
-  private inflight = 0;
   private turn = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Sizes of the items waiting, summed. */
@@ -154,6 +152,7 @@ export class Batcher<I extends BatchItem, R> {
   /** The current measure of the rate: since when calls have been running, and the size finished since. */
   private windowStart = 0;
   private windowSize = 0;
+  /** Calls running or handed to a thread. */
   private readonly calls = new Set<InFlight>();
   /** Milliseconds a call runs on its thread (from its start, or from the end of the call it waited behind), smoothed. */
   private runMs = 0;
@@ -175,7 +174,7 @@ export class Batcher<I extends BatchItem, R> {
 
   /** Model calls running or handed to a thread. */
   get running(): number {
-    return this.inflight;
+    return this.calls.size;
   }
 
   /**
@@ -268,7 +267,7 @@ export class Batcher<I extends BatchItem, R> {
   }
 
   private pump(): void {
-    while (this.inflight < this.options.concurrency && this.queued > 0) {
+    while (this.calls.size < this.options.concurrency && this.queued > 0) {
       this.dropExpired(this.now());
       if (this.queued === 0 || !this.ready()) return;
       const next = this.nextCall();
@@ -292,7 +291,7 @@ export class Batcher<I extends BatchItem, R> {
    */
   private nextCall(): { behind?: InFlight } | undefined {
     const { spreadWhenFull, maxBatchSize, maxElements } = this.options;
-    if (this.inflight === 0 || !spreadWhenFull || maxBatchSize === 1 || this.queuedSize >= maxElements) return {};
+    if (this.calls.size === 0 || !spreadWhenFull || maxBatchSize === 1 || this.queuedSize >= maxElements) return {};
     const lone = this.loneCallNearEnd();
     return lone ? { behind: lone } : undefined;
   }
@@ -370,14 +369,13 @@ export class Batcher<I extends BatchItem, R> {
       entry.dispatchedAt = now;
       this.stats.onQueueWait?.((now - entry.enqueuedAt) / 1000);
     }
-    if (this.inflight === 0) {
+    if (this.calls.size === 0) {
       this.windowStart = now;
       this.windowSize = 0;
     }
     const size = sizeOf(taken.map((t) => t.entry.items[t.index]!));
     const call: InFlight = behind ? { placement: { after: behind.placement }, behind } : { placement: {}, since: now };
     this.calls.add(call);
-    this.inflight++;
     this.runningSize += size;
     let ended = false;
     // The next call is dispatched before this one's results are delivered: answering them is the event loop's
@@ -385,7 +383,6 @@ export class Batcher<I extends BatchItem, R> {
     const end = (ran: number): void => {
       if (ended) return;
       ended = true;
-      this.inflight--;
       this.runningSize -= size;
       const endedAt = this.now();
       const ms = endedAt - now;
@@ -415,7 +412,7 @@ export class Batcher<I extends BatchItem, R> {
     this.windowSize += size;
     const now = this.now();
     const elapsed = now - this.windowStart;
-    if ((elapsed < RATE_WINDOW_MS && this.inflight > 0) || elapsed <= 0 || this.windowSize === 0) return;
+    if ((elapsed < RATE_WINDOW_MS && this.calls.size > 0) || elapsed <= 0 || this.windowSize === 0) return;
     const rate = (this.windowSize * 1000) / elapsed;
     this.rate = this.rate === 0 ? rate : 0.7 * this.rate + 0.3 * rate;
     this.windowStart = now;
